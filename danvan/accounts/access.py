@@ -1,0 +1,185 @@
+"""The one place that answers "may this user see / change this unit or organization?".
+
+Every view, API endpoint, export, report and admin page asks here. Scope is the subtree of
+the user's home unit (by materialised path) and, if set, the user's organization type.
+A superuser sees everything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from danvan.accounts.models import User
+from danvan.geography.models import AdministrativeUnit
+from danvan.geography.queries import AdministrativeUnitQuerySet
+from danvan.organizations.models import Organization
+
+AnyUser = User | AnonymousUser
+Role = User.Role
+
+# Roles that may write figures for the units in their scope.
+WRITE_ROLES = frozenset({Role.ADMINISTRATOR, Role.DATA_CLERK})
+# Roles that may approve submissions of units below their home unit.
+APPROVE_ROLES = frozenset({Role.ADMINISTRATOR, Role.APPROVER})
+# Roles that may manage users and metadata within their scope.
+MANAGE_ROLES = frozenset({Role.ADMINISTRATOR})
+
+
+def _active(user: AnyUser) -> User | None:
+    if not user.is_authenticated or not user.is_active:
+        return None
+    assert isinstance(user, User)
+    return user
+
+
+def units_visible_to(user: AnyUser) -> AdministrativeUnitQuerySet:
+    active = _active(user)
+    if active is None:
+        return AdministrativeUnit.objects.none()
+    if active.is_superuser:
+        return AdministrativeUnit.objects.all()
+    home = active.home_unit
+    if home is None:
+        return AdministrativeUnit.objects.none()
+    return AdministrativeUnit.objects.within(home)
+
+
+def root_units_for(user: AnyUser) -> AdministrativeUnitQuerySet:
+    """Where the user's browsing starts: the home unit, or every province for a superuser."""
+    active = _active(user)
+    if active is None:
+        return AdministrativeUnit.objects.none()
+    if active.is_superuser:
+        return AdministrativeUnit.objects.filter(parent__isnull=True)
+    if active.home_unit_id is None:
+        return AdministrativeUnit.objects.none()
+    return AdministrativeUnit.objects.filter(pk=active.home_unit_id)
+
+
+def can_view_unit(user: AnyUser, unit: AdministrativeUnit) -> bool:
+    active = _active(user)
+    if active is None:
+        return False
+    if active.is_superuser:
+        return True
+    home = active.home_unit
+    return (
+        home is not None and unit.version_id == home.version_id and unit.path.startswith(home.path)
+    )
+
+
+def can_change_unit(user: AnyUser, unit: AdministrativeUnit) -> bool:
+    """May write figures for this unit."""
+    active = _active(user)
+    if active is None:
+        return False
+    return can_view_unit(active, unit) and (active.is_superuser or active.role in WRITE_ROLES)
+
+
+def can_approve_for_unit(user: AnyUser, unit: AdministrativeUnit) -> bool:
+    """Approvers act on the units strictly below their home unit (the level above approves)."""
+    active = _active(user)
+    if active is None:
+        return False
+    if active.is_superuser:
+        return True
+    return (
+        active.role in APPROVE_ROLES
+        and can_view_unit(active, unit)
+        and unit.pk != active.home_unit_id
+    )
+
+
+def can_manage(user: AnyUser) -> bool:
+    active = _active(user)
+    return active is not None and (active.is_superuser or active.role in MANAGE_ROLES)
+
+
+def unit_for_user(user: AnyUser, pk: Any, *, write: bool = False) -> AdministrativeUnit:
+    """The unit with this primary key if the user may see (or change) it.
+
+    A unit out of scope is reported as not found, so its existence does not leak.
+    """
+    try:
+        unit = AdministrativeUnit.objects.select_related("version", "parent").get(pk=pk)
+    except (AdministrativeUnit.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404("No such unit") from error
+    if not can_view_unit(user, unit):
+        raise Http404("No such unit")
+    if write and not can_change_unit(user, unit):
+        raise PermissionDenied("You may not change this unit's figures.")
+    return unit
+
+
+def organizations_visible_to(user: AnyUser) -> QuerySet[Organization]:
+    active = _active(user)
+    if active is None:
+        return Organization.objects.none()
+    queryset = Organization.objects.all()
+    if active.is_superuser:
+        return queryset
+    home = active.home_unit
+    if home is None:
+        return Organization.objects.none()
+    queryset = queryset.filter(unit__version_id=home.version_id, unit__path__startswith=home.path)
+    if active.organization_type_id is not None:
+        queryset = queryset.filter(type_id=active.organization_type_id)
+    return queryset
+
+
+def can_view_organization(user: AnyUser, organization: Organization) -> bool:
+    active = _active(user)
+    if active is None:
+        return False
+    if active.is_superuser:
+        return True
+    if active.organization_type_id not in (None, organization.type_id):
+        return False
+    return can_view_unit(active, organization.unit)
+
+
+def can_change_organization(user: AnyUser, organization: Organization) -> bool:
+    active = _active(user)
+    return (
+        active is not None
+        and can_view_organization(active, organization)
+        and (active.is_superuser or active.role in WRITE_ROLES)
+    )
+
+
+def organization_for_user(user: AnyUser, pk: Any, *, write: bool = False) -> Organization:
+    try:
+        organization = Organization.objects.select_related("unit", "type").get(pk=pk)
+    except (Organization.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404("No such organization") from error
+    if not can_view_organization(user, organization):
+        raise Http404("No such organization")
+    if write and not can_change_organization(user, organization):
+        raise PermissionDenied("You may not change this organization.")
+    return organization
+
+
+def users_visible_to(user: AnyUser) -> QuerySet[User]:
+    """Users whose home unit lies in the viewer's scope (for administrators)."""
+    active = _active(user)
+    if active is None:
+        return User.objects.none()
+    if active.is_superuser:
+        return User.objects.all()
+    home = active.home_unit
+    if home is None or active.role not in MANAGE_ROLES:
+        return User.objects.filter(pk=active.pk)
+    return User.objects.filter(
+        Q(home_unit__version_id=home.version_id, home_unit__path__startswith=home.path),
+        is_superuser=False,
+    )
+
+
+def can_check_reports(user: AnyUser) -> bool:
+    """The report checker reads only the uploaded file: any active signed-in user may use it."""
+    return _active(user) is not None

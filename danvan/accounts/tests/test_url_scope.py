@@ -1,0 +1,124 @@
+"""Walk every URL of the project as users of Huyện Một and try to reach Huyện Zeta."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from danvan.accounts.models import User
+from danvan.accounts.services import user_create
+from danvan.organizations.models import Organization
+
+CONVERTER = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
+REGEX_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
+
+
+def _routes(patterns=None, prefix=""):  # type: ignore[no-untyped-def]
+    """Every route of the URL conf as a template string, regexes turned into <name>."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for entry in patterns:
+        text = str(entry.pattern)
+        if text.startswith("^"):
+            text = REGEX_GROUP.sub(lambda m: f"<{m['name']}>", text.lstrip("^").rstrip("$"))
+            text = text.replace("\\", "")
+        if isinstance(entry, URLResolver):
+            yield from _routes(entry.url_patterns, prefix + text)
+        elif isinstance(entry, URLPattern):
+            yield prefix + text
+
+
+def _fill(route: str, value: object) -> str:
+    return "/" + CONVERTER.sub(lambda m: str(value), route)
+
+
+@pytest.fixture
+def foreign_ids(world):  # type: ignore[no-untyped-def]
+    units = [world.district_two, world.commune_two_a, world.hamlets[("01201", 1)]]
+    organizations = list(
+        Organization.objects.filter(unit__in=units).order_by("unit__level", "type__sort_order")
+    )
+    return [u.pk for u in units] + [o.pk for o in organizations]
+
+
+@pytest.fixture(params=["clerk", "administrator"])
+def intruder(request, world):  # type: ignore[no-untyped-def]
+    if request.param == "clerk":
+        return world.district_clerk
+    return user_create(
+        actor=None,
+        username="one.admin",
+        password="pw-for-tests-1",
+        role=User.Role.ADMINISTRATOR,
+        home_unit=world.district_one,
+    )
+
+
+def test_the_walk_covers_the_units_organizations_and_admin(world):
+    routes = set(_routes())
+
+    assert "units/<int:pk>/" in routes
+    assert "organizations/<int:pk>/" in routes
+    assert any(r.startswith("admin/geography/administrativeunit/") for r in routes)
+    assert any(r.startswith("admin/organizations/organization/") for r in routes)
+
+
+def test_a_district_user_cannot_reach_another_districts_units_through_any_url(
+    client, world, foreign_ids, intruder
+):
+    client.force_login(intruder)
+    leaks = []
+
+    for route in sorted(set(_routes())):
+        if "logout" in route or "setlang" in route:
+            continue
+        targets = foreign_ids if CONVERTER.search(route) else [foreign_ids[0]]
+        for pk in targets:
+            url = _fill(route, pk)
+            # "zet" finds "Zeta" by word prefix; pages may echo the query, never the name.
+            query = {"q": "zet", "unit": pk, "organization": pk, "parent": pk}
+            response = client.get(url, query, follow=False)
+            body = response.content.decode(errors="replace")
+            if response.status_code >= 500 or "Zeta" in body:
+                leaks.append((url, response.status_code))
+
+    assert leaks == []
+
+
+def test_the_other_district_is_not_found_not_forbidden(client, world):
+    client.force_login(world.district_clerk)
+
+    response = client.get(f"/units/{world.commune_two_a.pk}/")
+
+    assert response.status_code == 404
+
+
+def test_the_same_pages_are_reachable_for_a_user_of_that_district(client, world):
+    client.force_login(world.other_clerk)
+
+    response = client.get(f"/units/{world.commune_two_a.pk}/")
+
+    assert response.status_code == 200
+    assert "Zeta" in response.content.decode()
+
+
+def test_admin_autocomplete_offers_only_units_in_scope(client, world):
+    district_admin = user_create(
+        actor=None,
+        username="one.admin",
+        password="pw-for-tests-1",
+        role=User.Role.ADMINISTRATOR,
+        home_unit=world.district_one,
+    )
+    client.force_login(district_admin)
+
+    response = client.get(
+        "/admin/autocomplete/",
+        {"term": "xa", "app_label": "accounts", "model_name": "user", "field_name": "home_unit"},
+    )
+
+    names = [item["text"] for item in response.json()["results"]]
+    assert "Xã Một A" in names
+    assert not [n for n in names if "Zeta" in n]

@@ -1,0 +1,19 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from danvan.demo.services import demo_build
+
+
+class Command(BaseCommand):
+    help = "Fill an empty, migrated database with the demo world and print the demo logins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        logins = demo_build(progress=lambda line: self.stdout.write(f"  {line}"))
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.SUCCESS("Demo users (password for all: " + logins[0].password + ")")
+        )
+        width = max(len(login.username) for login in logins)
+        for login in logins:
+            self.stdout.write(f"  {login.username.ljust(width)}  {login.role:<24} {login.unit}")

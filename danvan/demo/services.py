@@ -1,0 +1,106 @@
+"""The demo world: real Hậu Giang (legacy) and new Cần Thơ (2025) units, their succession
+links, generated hamlets, every organization, and one demo user per role at five units."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from danvan.accounts.models import User
+from danvan.accounts.services import user_create
+from danvan.geography import services as geography
+from danvan.geography.models import AdministrativeUnit
+from danvan.lib.text import fold
+from danvan.organizations.services import organizations_ensure_for
+
+HAU_GIANG = "93"
+CAN_THO = "92"
+HAU_GIANG_HAMLETS = 525  # the seed's count
+DEMO_PASSWORD = "danvan2026"
+
+ROLE_SUFFIX = {
+    User.Role.ADMINISTRATOR: "admin",
+    User.Role.BOARD_ANALYST: "analyst",
+    User.Role.DATA_CLERK: "clerk",
+    User.Role.APPROVER: "approver",
+    User.Role.VIEWER: "viewer",
+}
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    role: str
+    unit: str
+
+
+@transaction.atomic
+def demo_build(progress: Callable[[str], None] = print) -> list[DemoLogin]:
+    progress("Loading Hậu Giang (before 1/7/2025) from vietnamadminunits…")
+    geography.admin_units_import(version_code=geography.sources.LEGACY, province=HAU_GIANG)
+    progress("Loading Cần Thơ (from 1/7/2025)…")
+    geography.admin_units_import(version_code=geography.sources.REFORM_2025, province=CAN_THO)
+    links = geography.unit_successions_import()
+    progress(f"Succession links: {links.created + links.updated + links.unchanged}")
+    hau_giang = AdministrativeUnit.objects.get(
+        version__code=geography.sources.LEGACY, code=HAU_GIANG
+    )
+    can_tho = AdministrativeUnit.objects.get(
+        version__code=geography.sources.REFORM_2025, code=CAN_THO
+    )
+    created = geography.hamlets_generate(province=hau_giang, total=HAU_GIANG_HAMLETS)
+    progress(f"Hamlets generated: {created}")
+    for root in (hau_giang, can_tho):
+        result = organizations_ensure_for(root=root)
+        progress(f"Organizations in {root}: {result.created} created")
+    return demo_users_create(hau_giang, can_tho)
+
+
+def _demo_units(hau_giang: AdministrativeUnit) -> list[tuple[str, AdministrativeUnit]]:
+    vi_thanh = AdministrativeUnit.objects.get(version=hau_giang.version, code="930")
+    phung_hiep = AdministrativeUnit.objects.get(version=hau_giang.version, code="934")
+    phuong_1 = AdministrativeUnit.objects.get(version=hau_giang.version, code="31318")
+    # The first commune (xã) of Phụng Hiệp, so the two communes sit in the two districts.
+    xa = (
+        AdministrativeUnit.objects.filter(parent=phung_hiep, kind=AdministrativeUnit.Kind.COMMUNE)
+        .order_by("code")
+        .first()
+    )
+    assert xa is not None
+    prefix = fold(xa.short_name or xa.name).replace(" ", "")
+    return [
+        ("tinh", hau_giang),
+        ("vithanh", vi_thanh),
+        ("phunghiep", phung_hiep),
+        ("phuong1", phuong_1),
+        (prefix, xa),
+    ]
+
+
+def demo_users_create(
+    hau_giang: AdministrativeUnit, can_tho: AdministrativeUnit
+) -> list[DemoLogin]:
+    logins: list[DemoLogin] = []
+    if not User.objects.filter(username="admin").exists():
+        User.objects.create_superuser(
+            "admin", password=DEMO_PASSWORD, full_name="Quản trị hệ thống"
+        )
+    logins.append(DemoLogin("admin", DEMO_PASSWORD, "superuser", "toàn quốc"))
+    for prefix, unit in [*_demo_units(hau_giang), ("cantho", can_tho)]:
+        roles = ROLE_SUFFIX.items() if prefix != "cantho" else [(User.Role.ADMINISTRATOR, "admin")]
+        for role, suffix in roles:
+            username = f"{prefix}.{suffix}"
+            if not User.objects.filter(username=username).exists():
+                user_create(
+                    actor=None,
+                    username=username,
+                    password=DEMO_PASSWORD,
+                    role=role,
+                    home_unit=unit,
+                    full_name=f"{User.Role(role).label} – {unit.name}",
+                )
+            logins.append(DemoLogin(username, DEMO_PASSWORD, str(User.Role(role).label), unit.name))
+    return logins

@@ -1,0 +1,52 @@
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from danvan.geography import services, sources
+
+
+class Command(BaseCommand):
+    help = (
+        "Load administrative units of one province (or all) of a hierarchy version from the "
+        "vietnamadminunits package, then the 2025 succession links between loaded units."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--hierarchy",
+            dest="hierarchy_version",
+            choices=list(services.VERSIONS),
+            default=sources.LEGACY,
+            help="Hierarchy version (default: %(default)s).",
+        )
+        target = parser.add_mutually_exclusive_group(required=True)
+        target.add_argument("--province", help="GSO code or name, e.g. 93 or 'Hậu Giang'.")
+        target.add_argument("--all", action="store_true", help="Every province of the version.")
+        parser.add_argument(
+            "--no-successions",
+            action="store_true",
+            help="Do not (re)build the succession links after loading.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            result = services.admin_units_import(
+                version_code=options["hierarchy_version"],
+                province=None if options["all"] else options["province"],
+                progress=lambda line: self.stdout.write(f"  {line}"),
+            )
+        except services.UnknownProvinceError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{options['hierarchy_version']}: {result.created} created, "
+                f"{result.updated} updated, {result.unchanged} unchanged."
+            )
+        )
+        if not options["no_successions"]:
+            links = services.unit_successions_import()
+            self.stdout.write(
+                f"Succession links: {links.created} created, {links.updated} updated, "
+                f"{links.unchanged} unchanged."
+            )

@@ -1,0 +1,35 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from danvan.accounts import views as account_views
+from danvan.api import api
+from danvan.geography import views as geography_views
+from danvan.organizations import views as organization_views
+
+admin.site.site_header = "danvan"
+admin.site.site_title = "danvan"
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="accounts/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("units/", geography_views.unit_browser, name="unit-browser"),
+    path("units/<int:pk>/", geography_views.unit_detail, name="unit-detail"),
+    path("units/<int:pk>/children/", geography_views.unit_children, name="unit-children"),
+    path(
+        "organizations/<int:pk>/",
+        organization_views.organization_detail,
+        name="organization-detail",
+    ),
+    path("reports/", include("danvan.reports.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
