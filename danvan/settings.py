@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "danvan.accounts",
     "danvan.geography",
     "danvan.organizations",
+    "danvan.datasets",
     "danvan.reports",
     "danvan.demo",
 ]

@@ -24,8 +24,6 @@ Role = User.Role
 
 # Roles that may write figures for the units in their scope.
 WRITE_ROLES = frozenset({Role.ADMINISTRATOR, Role.DATA_CLERK})
-# Roles that may approve submissions of units below their home unit.
-APPROVE_ROLES = frozenset({Role.ADMINISTRATOR, Role.APPROVER})
 # Roles that may manage users and metadata within their scope.
 MANAGE_ROLES = frozenset({Role.ADMINISTRATOR})
 
@@ -82,17 +80,18 @@ def can_change_unit(user: AnyUser, unit: AdministrativeUnit) -> bool:
 
 
 def can_approve_for_unit(user: AnyUser, unit: AdministrativeUnit) -> bool:
-    """Approvers act on the units strictly below their home unit (the level above approves)."""
+    """The level above approves: an approver of the parent unit, or an administrator of
+    any unit above this one."""
     active = _active(user)
     if active is None:
         return False
     if active.is_superuser:
         return True
-    return (
-        active.role in APPROVE_ROLES
-        and can_view_unit(active, unit)
-        and unit.pk != active.home_unit_id
-    )
+    if not can_view_unit(active, unit) or unit.pk == active.home_unit_id:
+        return False
+    if active.role == Role.APPROVER:
+        return unit.parent_id == active.home_unit_id
+    return active.role == Role.ADMINISTRATOR
 
 
 def can_manage(user: AnyUser) -> bool:

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from danvan.accounts.models import User
 from danvan.accounts.services import user_create
+from danvan.datasets.catalogue import catalogue_load_all
 from danvan.geography import services as geography
 from danvan.geography.models import AdministrativeUnit
 from danvan.lib.text import fold
@@ -56,6 +57,8 @@ def demo_build(progress: Callable[[str], None] = print) -> list[DemoLogin]:
     for root in (hau_giang, can_tho):
         result = organizations_ensure_for(root=root)
         progress(f"Organizations in {root}: {result.created} created")
+    for line in catalogue_load_all().messages:
+        progress(f"Catalogue {line}")
     return demo_users_create(hau_giang, can_tho)
 
 

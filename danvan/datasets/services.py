@@ -1,0 +1,313 @@
+"""Writes for figures: saving a value (with audit), and the approval workflow.
+
+Every write checks scope through the access module, the form's state and the reporting
+window, then writes the change and its audit row in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from danvan.accounts import access
+from danvan.accounts.models import User
+from danvan.datasets.models import (
+    DataElement,
+    DataValue,
+    DataValueAudit,
+    Submission,
+    SubmissionEvent,
+)
+from danvan.datasets.queries import EntryForm
+from danvan.datasets.validation import Outlier, Violation, form_check, outlier_check
+from danvan.lib.numbers import NumberFormatError, format_vn_number, parse_vn_number
+
+MAX_VALUE = Decimal("1e15")
+
+
+class ConflictError(ValidationError):
+    """Someone else changed the cell since it was loaded."""
+
+    def __init__(self, current: DataValue | None) -> None:
+        self.current = current
+        shown = format_vn_number(current.value) if current is not None else _("empty")
+        super().__init__(
+            _("Someone else changed this cell meanwhile (now: %(value)s). Check it and save again.")
+            % {"value": shown}
+        )
+
+
+@dataclass
+class SaveResult:
+    value: DataValue | None
+    changed: bool
+    violations: list[Violation] = field(default_factory=list)
+    outlier: Outlier | None = None
+
+
+def form_check_writable(
+    *, actor: User, form: EntryForm, today: datetime.date | None = None
+) -> None:
+    """Raise unless `actor` may write this form now."""
+    if not access.can_change_unit(actor, form.unit):
+        raise PermissionDenied(_("You may not enter figures for this unit."))
+    if form.organization is not None and not access.can_change_organization(
+        actor, form.organization
+    ):
+        raise PermissionDenied(_("You may not enter figures for this organization."))
+    if form.unit.level not in form.data_set.levels:
+        raise ValidationError(_("This form is not reported at this level."))
+    if form.organization is None and form.data_set.reported_by_organizations:
+        raise ValidationError(_("This form is reported by each organization."))
+    if form.organization is not None and form.organization.unit_id != form.unit.pk:
+        raise ValidationError(_("The organization does not belong to this unit."))
+    today = today or timezone.localdate()
+    opens, _closes = form.data_set.window(form.period.spec)
+    if today < opens:
+        raise ValidationError(
+            _("The period %(period)s opens for entry on %(date)s.")
+            % {"period": form.period, "date": opens.strftime("%d/%m/%Y")}
+        )
+    submission = form.submission()
+    if submission is not None and submission.is_locked:
+        raise ValidationError(
+            _("This form has been %(status)s and can no longer be changed.")
+            % {"status": submission.get_status_display().lower()}
+        )
+
+
+def value_parse(element: DataElement, raw: str) -> Decimal:
+    try:
+        value = parse_vn_number(raw)
+    except NumberFormatError as error:
+        raise ValidationError(
+            _("“%(text)s” is not a number. Write 1.234 or 1.234,5.") % {"text": raw.strip()}
+        ) from error
+    if value < 0:
+        raise ValidationError(_("A negative figure is not allowed here."))
+    if element.is_whole and value != value.to_integral_value():
+        raise ValidationError(_("This figure is a whole number: no decimals."))
+    if abs(value) >= MAX_VALUE:
+        raise ValidationError(_("This number is too large."))
+    return value
+
+
+@transaction.atomic
+def data_value_save(
+    *,
+    actor: User,
+    form: EntryForm,
+    element: DataElement,
+    raw: str,
+    comment: str | None = None,
+    expected_revision: int | None = None,
+    source: str = DataValue.Source.ENTERED,
+    remote_address: str | None = None,
+    today: datetime.date | None = None,
+) -> SaveResult:
+    """Save (or clear, with an empty `raw`) one cell of a form.
+
+    `expected_revision` is the revision the user saw (0 for an empty cell); a different
+    current revision means a concurrent change and nothing is written.
+    """
+    form_check_writable(actor=actor, form=form, today=today)
+    if element.pk not in {item.element_id for item in form.placements()}:
+        raise ValidationError(_("This figure is not part of this form."))
+    new_value = value_parse(element, raw) if raw.strip() else None
+    key = {
+        "element": element,
+        "unit": form.unit,
+        "period": form.period,
+        "organization_type": form.option,
+    }
+    current = DataValue.objects.select_for_update().filter(**key).first()
+    if expected_revision is not None and (current.revision if current else 0) != expected_revision:
+        raise ConflictError(current)
+    old_value = current.value if current is not None else None
+    new_comment = comment if comment is not None else (current.comment if current else "")
+    if old_value == new_value and (current is None or current.comment == new_comment):
+        return SaveResult(current, changed=False)
+    if new_value is None:
+        assert current is not None
+        current.delete()
+        saved: DataValue | None = None
+        action = DataValueAudit.Action.DELETE
+    elif current is None:
+        try:
+            with transaction.atomic():
+                saved = DataValue.objects.create(
+                    **key, value=new_value, comment=new_comment, source=source, stored_by=actor
+                )
+        except IntegrityError as error:  # another save created it between our read and write
+            raise ConflictError(DataValue.objects.filter(**key).first()) from error
+        action = DataValueAudit.Action.CREATE
+    else:
+        current.value = new_value
+        current.comment = new_comment
+        current.source = source
+        current.stored_by = actor
+        current.revision += 1
+        current.save()
+        saved = current
+        action = DataValueAudit.Action.UPDATE
+    DataValueAudit.objects.create(
+        **key,
+        action=action,
+        old_value=old_value,
+        new_value=new_value,
+        comment=new_comment,
+        source=source,
+        user=actor,
+        remote_address=remote_address,
+    )
+    result = SaveResult(saved, changed=True)
+    result.violations = [v for v in form_check(form) if element.code in v.element_codes]
+    if new_value is not None:
+        result.outlier = outlier_check(form, element, new_value)
+    return result
+
+
+def _transition(
+    submission: Submission,
+    *,
+    actor: User,
+    to: str,
+    action: str,
+    comment: str,
+    remote_address: str | None,
+) -> Submission:
+    SubmissionEvent.objects.create(
+        submission=submission,
+        from_status=submission.status,
+        to_status=to,
+        action=action,
+        comment=comment,
+        user=actor,
+        remote_address=remote_address,
+    )
+    submission.status = to
+    if comment:
+        submission.last_comment = comment
+    submission.save()
+    return submission
+
+
+def submission_get_or_create(form: EntryForm) -> Submission:
+    submission, _ = Submission.objects.get_or_create(
+        data_set=form.data_set, unit=form.unit, organization=form.organization, period=form.period
+    )
+    return submission
+
+
+def _locked(submission: Submission) -> Submission:
+    return Submission.objects.select_for_update().get(pk=submission.pk)
+
+
+@transaction.atomic
+def submission_submit(
+    *,
+    actor: User,
+    form: EntryForm,
+    comment: str = "",
+    remote_address: str | None = None,
+    today: datetime.date | None = None,
+) -> Submission:
+    """Send the form to the level above. Errors block; warnings need an explanation."""
+    form_check_writable(actor=actor, form=form, today=today)
+    submission = _locked(submission_get_or_create(form))
+    if submission.status not in (Submission.Status.DRAFT, Submission.Status.RETURNED):
+        raise ValidationError(_("Only a draft or a returned form can be submitted."))
+    if not form.values().exists():
+        raise ValidationError(_("The form is empty: enter the figures before submitting."))
+    violations = form_check(form)
+    errors = [v for v in violations if v.is_error]
+    if errors:
+        raise ValidationError([f"{v.message} ({v.detail})" for v in errors])
+    if any(not v.is_error for v in violations) and not comment.strip():
+        raise ValidationError(
+            _("Some figures raise warnings: explain them in a comment before submitting.")
+        )
+    submission.submitted_at = timezone.now()
+    submission.submitted_by = actor
+    return _transition(
+        submission,
+        actor=actor,
+        to=Submission.Status.SUBMITTED,
+        action="submit",
+        comment=comment.strip(),
+        remote_address=remote_address,
+    )
+
+
+def _check_approver(actor: User, submission: Submission) -> None:
+    if not access.can_approve_for_unit(actor, submission.unit):
+        raise PermissionDenied(_("Only an approver of the level above may decide on this form."))
+
+
+@transaction.atomic
+def submission_approve(
+    *, actor: User, submission: Submission, comment: str = "", remote_address: str | None = None
+) -> Submission:
+    _check_approver(actor, submission)
+    submission = _locked(submission)
+    if submission.status != Submission.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted form can be approved."))
+    submission.decided_at = timezone.now()
+    submission.decided_by = actor
+    return _transition(
+        submission,
+        actor=actor,
+        to=Submission.Status.APPROVED,
+        action="approve",
+        comment=comment.strip(),
+        remote_address=remote_address,
+    )
+
+
+@transaction.atomic
+def submission_return(
+    *, actor: User, submission: Submission, comment: str, remote_address: str | None = None
+) -> Submission:
+    _check_approver(actor, submission)
+    submission = _locked(submission)
+    if submission.status != Submission.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted form can be returned."))
+    if not comment.strip():
+        raise ValidationError(_("Say what needs fixing: a comment is required to return a form."))
+    submission.decided_at = timezone.now()
+    submission.decided_by = actor
+    return _transition(
+        submission,
+        actor=actor,
+        to=Submission.Status.RETURNED,
+        action="return",
+        comment=comment.strip(),
+        remote_address=remote_address,
+    )
+
+
+@transaction.atomic
+def submission_reopen(
+    *, actor: User, submission: Submission, comment: str, remote_address: str | None = None
+) -> Submission:
+    """An approver unlocks approved figures so they can be corrected."""
+    _check_approver(actor, submission)
+    submission = _locked(submission)
+    if submission.status != Submission.Status.APPROVED:
+        raise ValidationError(_("Only an approved form can be reopened."))
+    if not comment.strip():
+        raise ValidationError(_("Say why the form is reopened: a comment is required."))
+    return _transition(
+        submission,
+        actor=actor,
+        to=Submission.Status.RETURNED,
+        action="reopen",
+        comment=comment.strip(),
+        remote_address=remote_address,
+    )
