@@ -1,5 +1,9 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from danvan.reports import views
 
 app_name = "reports"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("check/", views.check_report, name="check"),
+]

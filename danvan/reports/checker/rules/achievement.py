@@ -1,0 +1,280 @@
+"""An achievement claim against the value and target it refers to.
+
+"tỷ lệ 85,3%, đạt 104,2% chỉ tiêu (chỉ tiêu 82%)": 85,3 / 82 = 104,02%, so 104,2% is wrong.
+In an indicator table the value is in the result column and the target in the indicator's
+name. When several values or targets could be meant, the claim is accepted if any pairing
+gives it; a contradiction is an error only when there is a single value and a single target.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from danvan.reports.checker.context import (
+    ACHIEVEMENT_AFTER,
+    CheckContext,
+    Target,
+    left_words,
+)
+from danvan.reports.checker.document import Block, Location
+from danvan.reports.checker.findings import Finding, Severity
+from danvan.reports.checker.numbers import (
+    HUNDRED,
+    Kind,
+    Quantity,
+    format_number,
+    format_percent,
+    within_one_unit,
+)
+from danvan.reports.checker.rules.base import finding
+
+_ACHIEVED_BEFORE = re.compile(r"(đạt|bằng|vượt)\s*$", re.IGNORECASE)
+_TARGET_BEFORE = re.compile(
+    r"(?:chỉ tiêu|kế hoạch|mục tiêu|đề ra|được giao|phấn đấu)[^.;\d%]{0,20}$", re.IGNORECASE
+)
+_CHANGE_BEFORE = re.compile(r"(?:tăng|giảm)\s*(?:thêm|được)?\s*$", re.IGNORECASE)
+SIMILAR_TARGET = 0.3
+
+
+@dataclass(frozen=True)
+class _Figure:
+    """A value or a target reduced to what can be divided: a rate or a count."""
+
+    value: Decimal
+    text: str
+    is_rate: bool
+    block: Block
+    quantity: Quantity
+
+
+def _figures(block: Block, quantities: list[Quantity]) -> list[_Figure]:
+    figures = []
+    for quantity in quantities:
+        if quantity.kind is Kind.PERCENT:
+            figures.append(_Figure(quantity.value, quantity.text, True, block, quantity))
+        elif quantity.kind is Kind.FRACTION and quantity.numerator is not None:
+            rate = quantity.rate()
+            if rate is not None:
+                figures.append(_Figure(rate, format_percent(rate), True, block, quantity))
+            figures.append(
+                _Figure(
+                    quantity.numerator, format_number(quantity.numerator), False, block, quantity
+                )
+            )
+        elif quantity.kind is Kind.COUNT and quantity.value > 0 and not quantity.word:
+            figures.append(_Figure(quantity.value, quantity.text, False, block, quantity))
+    return figures
+
+
+def _ratios(value: _Figure, target: _Figure, verb: str) -> list[Decimal]:
+    if value.is_rate != target.is_rate or not target.value or not value.value:
+        return []
+    ratio = value.value / target.value * HUNDRED
+    # A "lower is better" indicator is achieved as target / value.
+    ratios = [ratio, target.value / value.value * HUNDRED]
+    if verb == "vượt":
+        ratios += [ratio - HUNDRED]
+    return ratios
+
+
+class Achievement:
+    id = "achievement"
+
+    def check(self, context: CheckContext) -> list[Finding]:
+        findings = []
+        for block in context.document.all_blocks():
+            analysed = context.of(block)
+            for claim in analysed.measures:
+                if claim.kind is not Kind.PERCENT or claim.approximate:
+                    continue
+                before = block.text[max(0, claim.start - 20) : claim.start]
+                verb_match = _ACHIEVED_BEFORE.search(before)
+                if not verb_match or not ACHIEVEMENT_AFTER.match(block.text, claim.end):
+                    continue
+                values, targets = self._candidates(context, block, claim)
+                if not values:
+                    continue
+                result = self._judge(
+                    context, block, claim, verb_match.group(1).lower(), values, targets
+                )
+                if result is not None:
+                    findings.append(result)
+        return findings
+
+    def _candidates(
+        self, context: CheckContext, block: Block, claim: Quantity
+    ) -> tuple[list[_Figure], list[_Figure]]:
+        location = block.location
+        if location.table is not None:
+            table = context.document.tables[location.table]
+            columns = context.columns(table)
+            if columns.known and location.col != columns.result:
+                group = context.group_of(table, location.row or 0)
+                result_cell = table.cell(location.row or 0, columns.result)
+                indicator_cell = table.cell(group.first, columns.indicator) if group else None
+                values = (
+                    _figures(result_cell, context.of(result_cell).measures) if result_cell else []
+                )
+                targets = (
+                    _figures(indicator_cell, context.of(indicator_cell).measures)
+                    if indicator_cell
+                    else []
+                )
+                return values, targets
+        analysed = context.of(block)
+        sentence = analysed.sentence_of(claim.start)
+        in_sentence = [q for q in analysed.measures_in(sentence) if q is not claim]
+        target_quantities = [
+            q
+            for q in in_sentence
+            if _TARGET_BEFORE.search(block.text[max(sentence.start, q.start - 30) : q.start])
+        ]
+        value_quantities = [
+            q
+            for q in in_sentence
+            if q.end <= claim.start
+            and q not in target_quantities
+            and not _CHANGE_BEFORE.search(block.text[max(0, q.start - 15) : q.start])
+            and not ACHIEVEMENT_AFTER.match(block.text, q.end)
+        ]
+        # The figure achieved is the one written just before the claim.
+        values = _figures(block, value_quantities[-1:])
+        return values, _figures(block, target_quantities)
+
+    def _judge(
+        self,
+        context: CheckContext,
+        block: Block,
+        claim: Quantity,
+        verb: str,
+        values: list[_Figure],
+        targets: list[_Figure],
+    ) -> Finding | None:
+        def matches(value: _Figure, target: _Figure) -> bool:
+            return any(
+                within_one_unit(claim.value, claim.decimals, ratio)
+                for ratio in _ratios(value, target, verb)
+            )
+
+        if any(matches(value, target) for value in values for target in targets):
+            return None
+        alternatives = self._alternative_targets(context, block, values, targets)
+        for alternative in alternatives:
+            figure = _figures(alternative.block, [alternative.quantity])[0]
+            for value in values:
+                if matches(value, figure):
+                    return self._other_target(block, claim, value, figure, alternative, targets)
+        if not targets:
+            return None
+        pairs = [(v, t) for v in values for t in targets if _ratios(v, t, verb)]
+        if not pairs:
+            return None
+        value, target = pairs[0]
+        exact = value.value / target.value * HUNDRED
+        computed = f"{value.text} / {target.text} = {format_percent(exact)}"
+        certain = len(values) == 1 and len(targets) == 1 and not target.quantity.approximate
+        if certain:
+            return finding(
+                self.id,
+                Severity.ERROR,
+                block,
+                claim.start,
+                claim.end,
+                stated=claim.text,
+                computed=computed,
+                suggestion=f"Sửa thành {format_percent(exact, claim.decimals)} chỉ tiêu",
+                explanation=(
+                    f"Kết quả {value.text} so với chỉ tiêu {target.text}: {computed}, không phải "
+                    f"{claim.text}."
+                ),
+                related=_related(block, value, target),
+            )
+        tried = "; ".join(
+            f"{v.text} / {t.text} = {format_percent(v.value / t.value * HUNDRED)}"
+            for v, t in pairs[:4]
+        )
+        return finding(
+            self.id,
+            Severity.WARNING,
+            block,
+            claim.start,
+            claim.end,
+            stated=claim.text,
+            computed=tried,
+            suggestion="Ghi rõ kết quả và chỉ tiêu dùng để so sánh, rồi tính lại",
+            explanation=(
+                f"Không cặp kết quả / chỉ tiêu nào trong phạm vi liên quan cho ra {claim.text}: "
+                f"{tried}. Có nhiều số có thể là kết quả hoặc chỉ tiêu nên chưa khẳng định là sai."
+            ),
+            related=_related(block, value, target),
+        )
+
+    @staticmethod
+    def _alternative_targets(
+        context: CheckContext, block: Block, values: list[_Figure], targets: list[_Figure]
+    ) -> list[Target]:
+        """Targets stated elsewhere for what looks like the same indicator."""
+        own = {(id(t.block), t.quantity.start) for t in targets}
+        references: list[set[str]] = []
+        for figure in targets or values:
+            analysed = context.of(figure.block)
+            sentence = analysed.sentence_of(figure.quantity.start)
+            references.append(left_words(figure.block.text, figure.quantity, sentence.start, 10))
+        similar = []
+        for target in context.targets:
+            if (id(target.block), target.quantity.start) in own or target.block is block:
+                continue
+            if target.quantity.in_range:
+                continue
+            score = max(
+                (context.similarity(target.context, ref) for ref in references), default=0.0
+            )
+            if score >= SIMILAR_TARGET:
+                similar.append((score, target))
+        similar.sort(key=lambda pair: -pair[0])
+        return [target for _, target in similar]
+
+    def _other_target(
+        self,
+        block: Block,
+        claim: Quantity,
+        value: _Figure,
+        used: _Figure,
+        alternative: Target,
+        stated_targets: list[_Figure],
+    ) -> Finding:
+        exact = value.value / used.value * HUNDRED
+        where = alternative.block.location.describe()
+        year = f" (mốc năm {alternative.year})" if alternative.year else ""
+        if stated_targets:
+            own = ", ".join(t.text for t in stated_targets if t.is_rate == used.is_rate)
+            own_text = f"; chỉ tiêu nêu ngay tại chỗ là {own}" if own else ""
+        else:
+            own_text = ""
+        return finding(
+            self.id,
+            Severity.WARNING,
+            block,
+            claim.start,
+            claim.end,
+            stated=claim.text,
+            computed=f"{value.text} / {used.text} = {format_percent(exact)}",
+            suggestion="Thống nhất chỉ tiêu dùng để so sánh trong toàn báo cáo",
+            explanation=(
+                f"{claim.text} khớp với {value.text} so với chỉ tiêu {used.text} nêu ở {where}"
+                f"{year}{own_text}. Chỉ tiêu được trích dẫn khác nhau ở hai nơi."
+            ),
+            related=(alternative.block.location, *(t.block.location for t in stated_targets[:1])),
+        )
+
+
+def _related(block: Block, value: _Figure, target: _Figure) -> tuple[Location, ...]:
+    return tuple(
+        {
+            figure.block.location.key: figure.block.location
+            for figure in (value, target)
+            if figure.block is not block
+        }.values()
+    )

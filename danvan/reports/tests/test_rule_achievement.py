@@ -1,0 +1,72 @@
+# ruff: noqa: E501 — the fixture reports keep one paragraph per line, as real reports do
+from danvan.reports.checker import Severity
+from danvan.reports.tests.factories import check
+
+ANNEX = """SỐ LIỆU KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU
+
+STT\tTên chỉ tiêu Nghị quyết\tTrước khi có Nghị quyết\tKết quả thực hiện\tSo sánh nghị quyết (%)
+1\tChủ tịch, trưởng các đoàn thể cấp xã phấn đấu trên 60% có trình độ đại học.\tCó 242/456 đồng chí, chiếm tỷ lệ 53,07%.\tCó 353/449 đồng chí, chiếm tỷ lệ 78,62%.\t{first}
+2\tPhấn đấu đến năm 2020, số hộ có đoàn viên, hội viên đạt 80% và tổ chức cơ sở vững mạnh hàng năm trên 85%.\tSố hộ có đoàn viên, hội viên đạt 72,14%.\tSố hộ có đoàn viên, hội viên đạt 83,59%.\t{second}
+\t\tTổ chức cơ sở vững mạnh chiếm tỷ lệ 90,32%.\tTổ chức cơ sở vững mạnh chiếm tỷ lệ 99,74%.\t{third}
+3\tĐiều động cán bộ sang công tác ở Mặt trận: cấp tỉnh từ 5 - 6 đồng chí.\t\tCấp tỉnh: 12 đồng chí.\t{fourth}
+"""
+
+
+def annex(
+    first="Đạt 131,03% chỉ tiêu nghị quyết.",
+    second="Đạt 104,49% chỉ tiêu nghị quyết.",
+    third="Đạt 117,34% chỉ tiêu Nghị quyết.",
+    fourth="Đạt 200% chỉ tiêu Nghị quyết.",
+) -> str:
+    return ANNEX.format(first=first, second=second, third=third, fourth=fourth)
+
+
+def test_achievement_that_does_not_match_value_and_target_is_an_error():
+    text = "Tỷ lệ hộ có đoàn viên, hội viên đạt 85,3%, đạt 104,2% chỉ tiêu (chỉ tiêu 82%)."
+
+    [finding] = check(text, "achievement")
+
+    assert finding.severity is Severity.ERROR
+    assert finding.computed == "85,3% / 82% = 104,02%"
+    assert "104,0%" in finding.suggestion
+
+
+def test_achievement_matching_value_and_target_is_not_flagged():
+    text = "Tỷ lệ hộ có đoàn viên, hội viên đạt 85,3%, đạt 104,02% chỉ tiêu (chỉ tiêu 82%)."
+
+    assert check(text, "achievement") == []
+
+
+def test_correct_achievements_in_the_annex_are_not_flagged():
+    assert check(annex(), "achievement") == []
+
+
+def test_wrong_achievement_in_the_annex_is_reported():
+    findings = check(annex(first="Đạt 113,03% chỉ tiêu nghị quyết."), "achievement")
+
+    [finding] = findings
+    assert finding.location.table == 0 and finding.location.row == 1
+    assert "78,62% / 60% = 131,03%" in finding.computed
+
+
+def test_achievement_against_a_target_quoted_elsewhere_is_a_warning():
+    text = annex(second="Đạt 101,94% chỉ tiêu nghị quyết Tỉnh ủy năm 2021.") + (
+        "\nIV. NHIỆM VỤ\n\nTiếp tục tập hợp quần chúng, với chỉ tiêu cụ thể đến năm 2025 số hộ "
+        "có đoàn viên, hội viên đạt 82% tổng số hộ.\n"
+    )
+
+    [finding] = check(text, "achievement")
+
+    assert finding.severity is Severity.WARNING
+    assert "83,59% / 82% = 101,94%" in finding.computed
+    assert "năm 2025" in finding.explanation
+
+
+def test_achievement_with_a_qualifier_is_not_checked():
+    text = "Có một chỉ tiêu đạt trên 93,54% so với Nghị quyết (chỉ tiêu 98%)."
+
+    assert check(text, "achievement") == []
+
+
+def test_achievement_of_a_count_target_uses_the_range_end():
+    assert check(annex(fourth="Đạt 200% chỉ tiêu Nghị quyết."), "achievement") == []

@@ -1,0 +1,34 @@
+# ruff: noqa: E501 — the fixture reports keep one paragraph per line, as real reports do
+from danvan.reports.checker import Severity
+from danvan.reports.tests.factories import check
+
+TEXT = """2.5. Nâng cao chất lượng tổ chức
+
+Tổng số đoàn viên, hội viên các đoàn thể chính trị - xã hội toàn tỉnh hiện nay là {text} đoàn viên, hội viên.
+
+STT\tTên chỉ tiêu\tKết quả thực hiện
+3\tĐoàn viên, hội viên tham gia học tập.\tCó 308.222/{annex} đoàn viên, hội viên tham gia học tập các chỉ thị, nghị quyết, chiếm tỷ lệ 95,45%.
+"""
+
+
+def test_same_count_with_swapped_digits_in_two_places_is_a_warning():
+    [finding] = check(TEXT.format(text="322.951", annex="322.915"), "same-quantity")
+
+    assert finding.severity is Severity.WARNING
+    assert finding.stated.startswith("322.915")
+    assert "322.951" in finding.computed
+    assert finding.related[0].paragraph is not None
+
+
+def test_same_count_with_the_same_value_is_not_flagged():
+    assert check(TEXT.format(text="322.915", annex="322.915"), "same-quantity") == []
+
+
+def test_different_counts_of_the_same_unit_are_not_flagged():
+    assert check(TEXT.format(text="310.400", annex="322.915"), "same-quantity") == []
+
+
+def test_counts_in_the_same_sentence_are_different_quantities():
+    text = "Tiếp nhận 14.243 vụ việc; đưa ra hòa giải 14.234 vụ việc."
+
+    assert check(text, "same-quantity") == []
