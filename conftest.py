@@ -81,3 +81,23 @@ def world(db):  # type: ignore[no-untyped-def]
     w.district_approver = person("one.approver", User.Role.APPROVER, district_one)
     w.commune_viewer = person("one-a.viewer", User.Role.VIEWER, commune_one_a)
     return w
+
+
+@pytest.fixture
+def catalogue(db):  # type: ignore[no-untyped-def]
+    """The real figures catalogue (data elements, data sets, validation rules)."""
+    from danvan.datasets.catalogue import catalogue_load_all
+    from danvan.datasets.models import DataSet
+
+    catalogue_load_all()
+    return {d.code: d for d in DataSet.objects.all()}
+
+
+@pytest.fixture
+def commune_form(world, catalogue):  # type: ignore[no-untyped-def]
+    """The Farmers' Union form of Xã Một A for 2021."""
+    from danvan.datasets.queries import EntryForm, period_get
+    from danvan.organizations.models import Organization
+
+    organization = Organization.objects.get(unit=world.commune_one_a, type__code="hnd")
+    return EntryForm(catalogue["nq06-org"], world.commune_one_a, organization, period_get("2021"))

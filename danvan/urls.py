@@ -29,6 +29,7 @@ urlpatterns = [
         organization_views.organization_detail,
         name="organization-detail",
     ),
+    path("figures/", include("danvan.datasets.urls")),
     path("reports/", include("danvan.reports.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -94,9 +95,7 @@ class ValueLookup:
     sums every option. `#{code.option}` always takes the one option.
     """
 
-    def __init__(
-        self, rows: Sequence[tuple[str, str | None, Decimal]], option: str | None
-    ) -> None:
+    def __init__(self, rows: Sequence[tuple[str, str | None, Decimal]], option: str | None) -> None:
         self.option = option
         self.by_option: dict[tuple[str, str | None], Decimal] = {}
         self.totals: dict[str, Decimal] = defaultdict(Decimal)
@@ -137,3 +136,148 @@ def element_history(
         .values_list("period_id", "value")
     )
     return list(rows)
+
+
+def previous_values(form: EntryForm) -> dict[int, Decimal]:
+    """Last period's values of the same form, by element id, shown for reference."""
+    try:
+        previous = Period.objects.get(id=form.period.spec.previous().id)
+    except Period.DoesNotExist:
+        return {}
+    rows = DataValue.objects.filter(
+        unit=form.unit, period=previous, organization_type=form.option
+    ).values_list("element_id", "value")
+    return dict(rows)
+
+
+def forms_of_unit(
+    data_set: DataSet,
+    unit: AdministrativeUnit,
+    period: Period,
+    organizations: QuerySet[Organization],
+) -> list[EntryForm]:
+    """The forms a unit fills for a data set: one per organization, or one for the unit."""
+    if unit.level not in data_set.levels:
+        return []
+    if not data_set.reported_by_organizations:
+        return [EntryForm(data_set, unit, None, period)]
+    allowed = set(data_set.organization_types.values_list("pk", flat=True))
+    found = organizations.filter(unit=unit, kind=Organization.Kind.TERRITORIAL).select_related(
+        "type"
+    )
+    return [
+        EntryForm(data_set, unit, organization, period)
+        for organization in found.order_by("type__sort_order")
+        if not allowed or organization.type_id in allowed
+    ]
+
+
+@dataclass
+class CompletenessRow:
+    unit: AdministrativeUnit
+    own_forms_only: bool
+    expected: int = 0
+    submitted: int = 0
+    approved: int = 0
+    on_time: int = 0
+
+    @property
+    def rate(self) -> Decimal | None:
+        if not self.expected:
+            return None
+        return Decimal(self.submitted * 100) / Decimal(self.expected)
+
+
+@dataclass
+class MissingForm:
+    unit: AdministrativeUnit
+    organization: Organization | None
+    status: str
+    submitted_at: datetime.datetime | None
+
+
+@dataclass
+class Completeness:
+    rows: list[CompletenessRow]
+    total: CompletenessRow
+    late: list[MissingForm]
+    deadline: datetime.date
+
+
+def completeness_for(
+    data_set: DataSet,
+    period: Period,
+    root: AdministrativeUnit,
+    today: datetime.date,
+    organizations: QuerySet[Organization],
+) -> Completeness:
+    """Expected, submitted, approved and on-time forms under `root`, by child unit.
+
+    Reads a constant number of queries whatever the size of the subtree.
+    """
+    deadline = data_set.deadline(period.spec)
+    units = {
+        u.pk: u for u in AdministrativeUnit.objects.within(root).filter(level__in=data_set.levels)
+    }
+    expected: list[tuple[int, int | None]] = []
+    org_objects: dict[int, Organization] = {}
+    if data_set.reported_by_organizations:
+        allowed = set(data_set.organization_types.values_list("pk", flat=True))
+        found = organizations.filter(
+            unit_id__in=units, kind=Organization.Kind.TERRITORIAL
+        ).select_related("type")
+        for organization in found:
+            if not allowed or organization.type_id in allowed:
+                expected.append((organization.unit_id, organization.pk))
+                org_objects[organization.pk] = organization
+    else:
+        expected = [(pk, None) for pk in units]
+    submissions = {
+        (s.unit_id, s.organization_id): s
+        for s in Submission.objects.filter(data_set=data_set, period=period, unit_id__in=units)
+    }
+    children = list(AdministrativeUnit.objects.filter(parent=root).order_by("code"))
+    own = CompletenessRow(root, own_forms_only=True)
+    rows = {child.path: CompletenessRow(child, own_forms_only=False) for child in children}
+    total = CompletenessRow(root, own_forms_only=False)
+    late: list[MissingForm] = []
+    for unit_pk, organization_pk in expected:
+        unit = units[unit_pk]
+        row = own if unit.pk == root.pk else rows.get(_child_path(root, unit))
+        submission = submissions.get((unit_pk, organization_pk))
+        sent = submission is not None and submission.status in (
+            Submission.Status.SUBMITTED,
+            Submission.Status.APPROVED,
+        )
+        sent_on_time = bool(
+            sent
+            and submission
+            and submission.submitted_at
+            and submission.submitted_at.date() <= deadline
+        )
+        approved = submission is not None and submission.status == Submission.Status.APPROVED
+        for target in (row, total):
+            if target is None:
+                continue
+            target.expected += 1
+            target.submitted += int(sent)
+            target.approved += int(approved)
+            target.on_time += int(sent_on_time)
+        if (not sent and today > deadline) or (sent and not sent_on_time):
+            late.append(
+                MissingForm(
+                    unit,
+                    org_objects.get(organization_pk) if organization_pk else None,
+                    submission.status if submission else Submission.Status.DRAFT,
+                    submission.submitted_at if submission else None,
+                )
+            )
+    ordered = ([own] if own.expected else []) + [r for r in rows.values() if r.expected]
+    late.sort(key=lambda m: (m.unit.path, m.organization.type.sort_order if m.organization else 0))
+    return Completeness(ordered, total, late, deadline)
+
+
+def _child_path(root: AdministrativeUnit, unit: AdministrativeUnit) -> str:
+    """The path of the child of `root` whose subtree holds `unit`."""
+    rest = unit.path[len(root.path) :]
+    return root.path + rest.split("/", 1)[0] + "/"

@@ -121,3 +121,32 @@ def outlier_check(form: EntryForm, element: DataElement, value: Decimal) -> Outl
     if low <= value <= high:
         return None
     return Outlier(element.code, value, median, max(low, Decimal(0)), high, len(history))
+
+
+@dataclass(frozen=True)
+class FoundViolation:
+    unit_id: int
+    option_code: str | None
+    violation: Violation
+
+
+def violations_in(data_set: DataSet, period_id: str, units: list[int]) -> list[FoundViolation]:
+    """Every rule violation of a data set's forms among `units`, in three queries."""
+    from danvan.datasets.models import DataValue
+
+    rules = rules_for(data_set)
+    codes = set(data_set.sections.values_list("items__element__code", flat=True))
+    rows = DataValue.objects.filter(
+        period_id=period_id, unit_id__in=units, element__code__in=codes
+    ).values_list("unit_id", "organization_type__code", "element__code", "value")
+    groups: dict[tuple[int, str | None], list[tuple[str, str | None, Decimal]]] = {}
+    for unit_id, option_code, code, value in rows:
+        key = (unit_id, option_code if data_set.reported_by_organizations else None)
+        groups.setdefault(key, []).append((code, option_code, value))
+    found = []
+    for (unit_id, option), values in sorted(
+        groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")
+    ):
+        for violation in rules_check(rules, ValueLookup(values, option)):
+            found.append(FoundViolation(unit_id, option, violation))
+    return found

@@ -33,7 +33,7 @@ def page(monkeypatch):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def browser_world(transactional_db, world, settings):  # type: ignore[no-untyped-def]
+def browser_world(transactional_db, django_db_serialized_rollback, world, settings):  # type: ignore[no-untyped-def]
     settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
     return world
 

@@ -1,0 +1,20 @@
+"""Vietnamese number formatting in templates: {{ value|vn }}, {{ rate|vn:2 }}."""
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+
+from danvan.lib.numbers import format_vn_number
+
+register = template.Library()
+
+
+@register.filter
+def vn(value: Any, places: int | None = None) -> str:
+    if value is None or value == "":
+        return ""
+    try:
+        return format_vn_number(Decimal(value), places)
+    except (ArithmeticError, ValueError, TypeError):
+        return str(value)

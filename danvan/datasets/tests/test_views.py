@@ -1,0 +1,193 @@
+from django.urls import reverse
+
+from danvan.datasets.models import DataElement, DataValue, Submission
+from danvan.datasets.services import data_value_save, submission_submit
+
+
+def form_url(form, name="datasets:form-org", **extra):
+    return reverse(
+        name,
+        kwargs={
+            "data_set": form.data_set.code,
+            "period": form.period.id,
+            "organization_pk": form.organization.pk,
+            **extra,
+        },
+    )
+
+
+def fill(form, user, **values):
+    for code, raw in values.items():
+        data_value_save(actor=user, form=form, element=DataElement.objects.get(code=code), raw=raw)
+
+
+def test_the_form_lists_its_sections_and_cells(client, world, commune_form):
+    client.force_login(world.district_clerk)
+
+    response = client.get(form_url(commune_form))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Tổng số đoàn viên, hội viên cuối kỳ" in body
+    assert "Tổ chức cơ sở xếp loại vững mạnh" in body
+    assert "Tổng số hộ" not in body  # a unit figure, not the organization's
+
+
+def test_saving_a_cell_answers_with_the_formatted_row(client, world, commune_form):
+    client.force_login(world.district_clerk)
+
+    response = client.post(
+        form_url(commune_form, "datasets:cell-org", element="members"),
+        {"value": "1234", "revision": "0"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    body = response.content.decode()
+    assert 'value="1.234"' in body
+    assert "<html" not in body
+    assert DataValue.objects.get().value == 1234
+
+
+def test_a_bad_cell_shows_the_error_inline_and_keeps_the_text(client, world, commune_form):
+    client.force_login(world.district_clerk)
+
+    response = client.post(
+        form_url(commune_form, "datasets:cell-org", element="members"),
+        {"value": "12,5", "revision": "0"},
+    )
+
+    body = response.content.decode()
+    assert 'aria-invalid="true"' in body
+    assert 'value="12,5"' in body
+    assert "số nguyên" in body
+    assert not DataValue.objects.exists()
+
+
+def test_a_rule_violation_is_shown_inline(client, world, commune_form):
+    client.force_login(world.district_clerk)
+    fill(commune_form, world.district_clerk, members="100")
+
+    response = client.post(
+        form_url(commune_form, "datasets:cell-org", element="members_studied"),
+        {"value": "120", "revision": "0"},
+    )
+
+    assert "120 ≤ 100" in response.content.decode()
+
+
+def test_the_history_of_a_cell(client, world, commune_form):
+    client.force_login(world.district_clerk)
+    fill(commune_form, world.district_clerk, members="100")
+    fill(commune_form, world.district_clerk, members="120")
+
+    response = client.get(form_url(commune_form, "datasets:history-org", element="members"))
+
+    body = response.content.decode()
+    assert body.count("one.clerk") == 2
+
+
+def test_submitting_from_the_page(client, world, commune_form):
+    client.force_login(world.district_clerk)
+    fill(commune_form, world.district_clerk, members="100")
+
+    response = client.post(
+        form_url(commune_form, "datasets:submit-org"), {"comment": ""}, follow=True
+    )
+
+    assert commune_form.submission().status == Submission.Status.SUBMITTED
+    body = response.content.decode()
+    assert "disabled" in body
+
+
+def test_the_approver_sees_it_waiting_and_returns_it(client, world, commune_form):
+    fill(commune_form, world.district_clerk, members="100")
+    submission = submission_submit(actor=world.district_clerk, form=commune_form)
+    client.force_login(world.district_approver)
+
+    inbox = client.get(reverse("datasets:inbox")).content.decode()
+    client.post(
+        reverse("datasets:decide", args=[submission.pk, "return"]), {"comment": "Sai số liệu"}
+    )
+
+    assert "Hội Nông dân xã Một A" in inbox
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.RETURNED
+    clerk_inbox = client.get(reverse("datasets:inbox"))
+    client.force_login(world.district_clerk)
+    clerk_inbox = client.get(reverse("datasets:inbox")).content.decode()
+    assert "Sai số liệu" in clerk_inbox
+
+
+def test_returning_without_a_comment_says_why(client, world, commune_form):
+    fill(commune_form, world.district_clerk, members="100")
+    submission = submission_submit(actor=world.district_clerk, form=commune_form)
+    client.force_login(world.district_approver)
+
+    response = client.post(
+        reverse("datasets:decide", args=[submission.pk, "return"]), {"comment": ""}, follow=True
+    )
+
+    assert "bắt buộc" in response.content.decode()
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.SUBMITTED
+
+
+def test_completeness_counts_forms_by_unit(
+    client, world, commune_form, django_assert_max_num_queries
+):
+    fill(commune_form, world.district_clerk, members="100")
+    submission_submit(actor=world.district_clerk, form=commune_form)
+    client.force_login(world.province_admin)
+
+    with django_assert_max_num_queries(20):
+        response = client.get(
+            reverse("datasets:completeness"), {"data_set": "nq06-org", "period": "2021"}
+        )
+
+    report = response.context["report"]
+    assert report.total.expected == (1 + 2 + 3) * 6
+    assert report.total.submitted == 1
+    assert {r.unit.name: r.submitted for r in report.rows}["Huyện Một"] == 1
+    # Submitted today, years after the 2021 deadline: late too, like every missing form.
+    assert report.total.on_time == 0
+    assert len(report.late) == report.total.expected
+    assert [m.status for m in report.late].count("submitted") == 1
+
+
+def test_the_validation_analysis_lists_violations_in_scope(client, world, commune_form):
+    fill(commune_form, world.district_clerk, members="100", members_studied="120")
+    client.force_login(world.province_admin)
+
+    response = client.get(
+        reverse("datasets:validation"), {"data_set": "nq06-org", "period": "2021"}
+    )
+
+    found = response.context["found"]
+    assert [(u.name, option, v.rule_code) for u, option, v in found] == [
+        ("Xã Một A", "hnd", "studied_le_members")
+    ]
+
+
+def test_the_entry_form_query_budget(client, world, commune_form, django_assert_max_num_queries):
+    fill(commune_form, world.district_clerk, members="100", members_studied="90")
+    client.force_login(world.district_clerk)
+
+    with django_assert_max_num_queries(25):
+        client.get(form_url(commune_form))
+
+
+def test_a_bad_period_is_not_found(client, world, commune_form):
+    client.force_login(world.district_clerk)
+
+    response = client.get(
+        reverse(
+            "datasets:form-org",
+            kwargs={
+                "data_set": "nq06-org",
+                "period": "20x1",
+                "organization_pk": commune_form.organization.pk,
+            },
+        )
+    )
+
+    assert response.status_code == 404

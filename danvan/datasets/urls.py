@@ -1,0 +1,24 @@
+from django.urls import path
+
+from danvan.datasets import views
+
+app_name = "datasets"
+
+_FORM = "<str:data_set>/<str:period>/unit/<int:unit_pk>/"
+_ORG_FORM = "<str:data_set>/<str:period>/organization/<int:organization_pk>/"
+
+urlpatterns = [
+    path("", views.entry_home, name="entry"),
+    path(_FORM, views.entry_form, name="form"),
+    path(_ORG_FORM, views.entry_form, name="form-org"),
+    path(_FORM + "cell/<str:element>/", views.entry_cell, name="cell"),
+    path(_ORG_FORM + "cell/<str:element>/", views.entry_cell, name="cell-org"),
+    path(_FORM + "history/<str:element>/", views.entry_history, name="history"),
+    path(_ORG_FORM + "history/<str:element>/", views.entry_history, name="history-org"),
+    path(_FORM + "submit/", views.entry_submit, name="submit"),
+    path(_ORG_FORM + "submit/", views.entry_submit, name="submit-org"),
+    path("submissions/<int:pk>/<str:action>/", views.submission_decide, name="decide"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("completeness/", views.completeness, name="completeness"),
+    path("validation/", views.validation_analysis, name="validation"),
+]

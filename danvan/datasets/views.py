@@ -1,0 +1,410 @@
+"""Pages for entering, checking, submitting and approving figures.
+
+Every page resolves its unit and organization through the access module; a form out of
+the user's scope is not found.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from danvan.accounts import access
+from danvan.accounts.models import User
+from danvan.datasets import services
+from danvan.datasets.forms import CommentForm
+from danvan.datasets.models import (
+    DataElement,
+    DataSet,
+    DataValue,
+    DataValueAudit,
+    Period,
+    Submission,
+)
+from danvan.datasets.queries import (
+    EntryForm,
+    completeness_for,
+    forms_of_unit,
+    period_get,
+    previous_values,
+)
+from danvan.datasets.validation import form_check, violations_in
+from danvan.lib.periods import InvalidPeriodError, PeriodType, period_containing
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _remote_address(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _period(ident: str) -> Period:
+    try:
+        return period_get(ident)
+    except InvalidPeriodError as error:
+        raise Http404(str(error)) from error
+
+
+def _form(
+    request: HttpRequest,
+    data_set: str,
+    period: str,
+    unit_pk: int | None = None,
+    organization_pk: int | None = None,
+) -> EntryForm:
+    chosen = get_object_or_404(DataSet, code=data_set)
+    if organization_pk is not None:
+        organization = access.organization_for_user(request.user, organization_pk)
+        return EntryForm(chosen, organization.unit, organization, _period(period))
+    unit = access.unit_for_user(request.user, unit_pk)
+    return EntryForm(chosen, unit, None, _period(period))
+
+
+def form_url(form: EntryForm, name: str = "datasets:form", **extra: Any) -> str:
+    if form.organization is not None:
+        kwargs: dict[str, Any] = {"organization_pk": form.organization.pk}
+        name += "-org"
+    else:
+        kwargs = {"unit_pk": form.unit.pk}
+    return reverse(
+        name, kwargs={"data_set": form.data_set.code, "period": form.period.id, **kwargs, **extra}
+    )
+
+
+def _selection(request: HttpRequest) -> tuple[DataSet | None, Period | None, list[DataSet]]:
+    data_sets = list(DataSet.objects.order_by("code"))
+    chosen = next((d for d in data_sets if d.code == request.GET.get("data_set")), None)
+    if chosen is None and data_sets:
+        chosen = data_sets[0]
+    period = None
+    if chosen is not None:
+        ident = (
+            request.GET.get("period")
+            or period_containing(PeriodType(chosen.period_type), timezone.localdate()).previous().id
+        )
+        try:
+            period = period_get(ident)
+        except InvalidPeriodError:
+            messages.error(
+                request,
+                _("“%(period)s” is not a period: use 2021, 2021S1, 2021Q3 or 202107.")
+                % {"period": ident},
+            )
+            period = None
+    return chosen, period, data_sets
+
+
+def _scope_unit(request: HttpRequest) -> Any:
+    unit_pk = request.GET.get("unit")
+    if unit_pk:
+        return access.unit_for_user(request.user, unit_pk)
+    root = access.root_units_for(request.user).first()
+    if root is None:
+        raise Http404("No unit in scope")
+    return root
+
+
+@login_required
+def entry_home(request: HttpRequest) -> HttpResponse:
+    """Pick a data set, a period and a unit; see its forms and their state."""
+    data_set, period, data_sets = _selection(request)
+    unit = _scope_unit(request)
+    context: dict[str, Any] = {
+        "data_sets": data_sets,
+        "data_set": data_set,
+        "period": period,
+        "unit": unit,
+    }
+    if data_set is not None and period is not None:
+        organizations = access.organizations_visible_to(request.user)
+        forms = forms_of_unit(data_set, unit, period, organizations)
+        submissions = {
+            (s.organization_id): s
+            for s in Submission.objects.filter(data_set=data_set, period=period, unit=unit)
+        }
+        context["forms"] = [
+            (
+                form,
+                submissions.get(form.organization.pk if form.organization else None),
+                form_url(form),
+            )
+            for form in forms
+        ]
+        context["children"] = (
+            access.units_visible_to(request.user).filter(parent=unit).order_by("code")
+        )
+        context["ancestors"] = [
+            a
+            for a in unit.__class__.objects.ancestors_of(unit)
+            if access.can_view_unit(request.user, a)
+        ]
+    return render(request, "datasets/entry_home.html", context)
+
+
+def _cells(form: EntryForm, user: User) -> list[dict[str, Any]]:
+    values = {v.element_id: v for v in form.values()}
+    previous = previous_values(form)
+    rows = []
+    current_section = None
+    for item in form.placements():
+        if item.section_id != current_section:
+            current_section = item.section_id
+            rows.append({"section": item.section})
+        rows.append(
+            _cell(form, item.element, values.get(item.element_id), previous.get(item.element_id))
+        )
+    return rows
+
+
+def _cell(
+    form: EntryForm, element: DataElement, value: DataValue | None, previous: Any, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "element": element,
+        "value": value,
+        "previous": previous,
+        "revision": value.revision if value else 0,
+        "save_url": form_url(form, "datasets:cell", element=element.code),
+        "history_url": form_url(form, "datasets:history", element=element.code),
+        **extra,
+    }
+
+
+@login_required
+def entry_form(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    form = _form(request, **kwargs)
+    user = _user(request)
+    if form.unit.level not in form.data_set.levels:
+        raise Http404("This form is not reported at this level")
+    submission = form.submission()
+    try:
+        services.form_check_writable(actor=user, form=form)
+        writable, reason = True, ""
+    except (PermissionDenied, ValidationError) as error:
+        writable = False
+        reason = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+    violations = form_check(form)
+    context = {
+        "form": form,
+        "submission": submission,
+        "rows": _cells(form, user),
+        "writable": writable,
+        "reason": reason,
+        "violations": violations,
+        "has_errors": any(v.is_error for v in violations),
+        "submit_url": form_url(form, "datasets:submit"),
+        "can_decide": submission is not None and access.can_approve_for_unit(user, form.unit),
+        "events": submission.events.select_related("user") if submission else [],
+        "deadline": form.data_set.deadline(form.period.spec),
+        "window": form.data_set.window(form.period.spec),
+        "comment_form": CommentForm(),
+    }
+    return render(request, "datasets/entry_form.html", context)
+
+
+@login_required
+@require_POST
+def entry_cell(request: HttpRequest, element: str, **kwargs: Any) -> HttpResponse:
+    """Save one cell (htmx); answer with the re-rendered row, errors inline."""
+    form = _form(request, **kwargs)
+    chosen = get_object_or_404(DataElement, code=element)
+    raw = request.POST.get("value", "")
+    try:
+        expected = int(request.POST.get("revision", ""))
+    except ValueError:
+        expected = None
+    error = ""
+    result = None
+    try:
+        result = services.data_value_save(
+            actor=_user(request),
+            form=form,
+            element=chosen,
+            raw=raw,
+            expected_revision=expected,
+            remote_address=_remote_address(request),
+        )
+        value = result.value
+    except PermissionDenied as denied:
+        error, value = str(denied) or _("You may not change this figure."), None
+    except ValidationError as invalid:
+        error = " ".join(invalid.messages)
+        value = DataValue.objects.filter(
+            element=chosen, unit=form.unit, period=form.period, organization_type=form.option
+        ).first()
+    previous = previous_values(form).get(chosen.pk)
+    cell = _cell(
+        form,
+        chosen,
+        value,
+        previous,
+        error=error,
+        raw=raw if error else None,
+        violations=result.violations if result else [],
+        outlier=result.outlier if result else None,
+        saved=bool(result and result.changed),
+    )
+    return render(request, "datasets/_cell.html", {"cell": cell, "writable": True, "form": form})
+
+
+@login_required
+def entry_history(request: HttpRequest, element: str, **kwargs: Any) -> HttpResponse:
+    form = _form(request, **kwargs)
+    chosen = get_object_or_404(DataElement, code=element)
+    rows = DataValueAudit.objects.filter(
+        element=chosen, unit=form.unit, period=form.period, organization_type=form.option
+    ).select_related("user")[:50]
+    return render(request, "datasets/_history.html", {"rows": rows, "element": chosen})
+
+
+@login_required
+@require_POST
+def entry_submit(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    form = _form(request, **kwargs)
+    comment = request.POST.get("comment", "")
+    try:
+        services.submission_submit(
+            actor=_user(request),
+            form=form,
+            comment=comment,
+            remote_address=_remote_address(request),
+        )
+        messages.success(request, _("The form was submitted to the level above."))
+    except PermissionDenied as denied:
+        messages.error(request, str(denied))
+    except ValidationError as invalid:
+        for message in invalid.messages:
+            messages.error(request, message)
+    return redirect(form_url(form))
+
+
+_DECISIONS = {
+    "approve": services.submission_approve,
+    "return": services.submission_return,
+    "reopen": services.submission_reopen,
+}
+
+
+@login_required
+@require_POST
+def submission_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    submission = get_object_or_404(
+        Submission.objects.select_related("unit", "organization", "data_set", "period"), pk=pk
+    )
+    if not access.can_view_unit(request.user, submission.unit):
+        raise Http404("No such submission")
+    decide = _DECISIONS.get(action)
+    if decide is None:
+        raise Http404("No such action")
+    try:
+        decide(
+            actor=_user(request),
+            submission=submission,
+            comment=request.POST.get("comment", ""),
+            remote_address=_remote_address(request),
+        )
+        messages.success(
+            request,
+            {
+                "approve": _("Approved: the figures are locked."),
+                "return": _("Returned to the unit with your comment."),
+                "reopen": _("Reopened: the unit can correct the figures."),
+            }[action],
+        )
+    except PermissionDenied as denied:
+        messages.error(request, str(denied))
+    except ValidationError as invalid:
+        for message in invalid.messages:
+            messages.error(request, message)
+    form = EntryForm(
+        submission.data_set, submission.unit, submission.organization, submission.period
+    )
+    return redirect(request.POST.get("next") or form_url(form))
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """What waits for this user: forms to decide on, forms returned to fix."""
+    user = _user(request)
+    visible_units = access.units_visible_to(user)
+    base = Submission.objects.select_related("unit", "organization", "data_set", "period").order_by(
+        "period_id", "unit__path"
+    )
+    to_decide: list[Submission] = []
+    if user.is_superuser or user.role in (User.Role.APPROVER, User.Role.ADMINISTRATOR):
+        candidates = base.filter(status=Submission.Status.SUBMITTED, unit__in=visible_units)
+        if user.role == User.Role.APPROVER and not user.is_superuser:
+            candidates = candidates.filter(unit__parent_id=user.home_unit_id)
+        to_decide = [s for s in candidates[:500] if access.can_approve_for_unit(user, s.unit)]
+    to_fix: list[Submission] = []
+    if user.is_superuser or user.role in (User.Role.DATA_CLERK, User.Role.ADMINISTRATOR):
+        organizations = access.organizations_visible_to(user)
+        returned = base.filter(
+            status__in=[Submission.Status.RETURNED, Submission.Status.DRAFT], unit__in=visible_units
+        )
+        to_fix = [
+            s
+            for s in returned[:500]
+            if s.organization_id is None or organizations.filter(pk=s.organization_id).exists()
+        ]
+    links = {
+        s.pk: form_url(EntryForm(s.data_set, s.unit, s.organization, s.period))
+        for s in [*to_decide, *to_fix]
+    }
+    return render(
+        request, "datasets/inbox.html", {"to_decide": to_decide, "to_fix": to_fix, "links": links}
+    )
+
+
+@login_required
+def completeness(request: HttpRequest) -> HttpResponse:
+    data_set, period, data_sets = _selection(request)
+    unit = _scope_unit(request)
+    context: dict[str, Any] = {
+        "data_sets": data_sets,
+        "data_set": data_set,
+        "period": period,
+        "unit": unit,
+    }
+    if data_set is not None and period is not None:
+        context["report"] = completeness_for(
+            data_set,
+            period,
+            unit,
+            timezone.localdate(),
+            access.organizations_visible_to(request.user),
+        )
+    return render(request, "datasets/completeness.html", context)
+
+
+@login_required
+def validation_analysis(request: HttpRequest) -> HttpResponse:
+    data_set, period, data_sets = _selection(request)
+    unit = _scope_unit(request)
+    context: dict[str, Any] = {
+        "data_sets": data_sets,
+        "data_set": data_set,
+        "period": period,
+        "unit": unit,
+    }
+    if data_set is not None and period is not None:
+        units = {u.pk: u for u in access.units_visible_to(request.user).within(unit)}
+        found = violations_in(data_set, period.id, list(units))
+        organizations = access.organizations_visible_to(request.user)
+        if _user(request).organization_type_id is not None:
+            allowed = set(organizations.values_list("type__code", flat=True).distinct())
+            found = [f for f in found if f.option_code is None or f.option_code in allowed]
+        context["found"] = [(units[f.unit_id], f.option_code, f.violation) for f in found]
+    return render(request, "datasets/validation.html", context)
