@@ -127,12 +127,13 @@ def data_value_save(
         "organization_type": form.option,
     }
     current = DataValue.objects.select_for_update().filter(**key).first()
-    if expected_revision is not None and (current.revision if current else 0) != expected_revision:
-        raise ConflictError(current)
     old_value = current.value if current is not None else None
     new_comment = comment if comment is not None else (current.comment if current else "")
     if old_value == new_value and (current is None or current.comment == new_comment):
+        # Saving what is already stored is harmless even from a stale page.
         return SaveResult(current, changed=False)
+    if expected_revision is not None and (current.revision if current else 0) != expected_revision:
+        raise ConflictError(current)
     if new_value is None:
         assert current is not None
         current.delete()

@@ -63,3 +63,77 @@ def test_search_without_diacritics_and_the_english_switch(live_server, page, bro
     page.get_by_role("button", name="EN").click()
 
     page.get_by_role("heading", name="Administrative units").wait_for()
+
+
+def _sign_in(page, base, username):  # type: ignore[no-untyped-def]
+    page.context.clear_cookies()
+    page.goto(f"{base}/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill("pw-for-tests-1")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{base}/")
+
+
+def test_a_form_goes_through_the_whole_approval_cycle(live_server, page, browser_world, catalogue):
+    from danvan.accounts.models import User
+    from danvan.accounts.services import user_create
+    from danvan.datasets.models import Submission
+    from danvan.organizations.models import Organization
+
+    world = browser_world
+    user_create(
+        actor=None,
+        username="mot-a.clerk",
+        password="pw-for-tests-1",
+        role=User.Role.DATA_CLERK,
+        home_unit=world.commune_one_a,
+    )
+    farmers = Organization.objects.get(unit=world.commune_one_a, type__code="hnd")
+    url = f"{live_server.url}/figures/nq06-org/2021/organization/{farmers.pk}/"
+
+    # The commune clerk fills the form and meets an inline error.
+    _sign_in(page, live_server.url, "mot-a.clerk")
+    page.goto(url)
+    page.locator("#input-members").fill("1.200")
+    page.locator("#input-members").press("Enter")
+    page.locator("#cell-members .cell-ok").wait_for()
+    page.locator("#input-members_studied").fill("1.500")
+    page.locator("#input-members_studied").press("Enter")
+    page.locator("#cell-members_studied .cell-error").wait_for()
+    assert "1.500 ≤ 1.200" in page.locator("#cell-members_studied").inner_text()
+    page.locator("#input-members_studied").fill("1.100")
+    page.locator("#input-members_studied").press("Enter")
+    page.locator("#cell-members_studied .cell-error").wait_for(state="detached")
+    page.reload()
+    assert page.locator("#input-members").input_value() == "1.200"
+    page.get_by_role("button", name="Gửi cấp trên").click()
+    page.get_by_text("Đã gửi biểu mẫu lên cấp trên.").wait_for()
+
+    # The district approver returns it with a comment.
+    _sign_in(page, live_server.url, "one.approver")
+    page.goto(f"{live_server.url}/figures/inbox/")
+    page.get_by_role("link", name="Hội Nông dân xã Một A").click()
+    page.get_by_label("Ghi chú", exact=True).fill("Kiểm tra lại số học tập")
+    page.get_by_role("button", name="Trả lại kèm ghi chú").click()
+    page.get_by_text("Đã trả lại đơn vị kèm ghi chú.").wait_for()
+
+    # The clerk sees why, corrects and resubmits.
+    _sign_in(page, live_server.url, "mot-a.clerk")
+    page.goto(f"{live_server.url}/figures/inbox/")
+    page.get_by_text("Kiểm tra lại số học tập").wait_for()
+    page.goto(url)
+    page.locator("#input-members_studied").fill("1.150")
+    page.locator("#input-members_studied").press("Enter")
+    page.locator("#cell-members_studied .cell-ok").wait_for()
+    page.get_by_role("button", name="Gửi cấp trên").click()
+    page.get_by_text("Đã gửi biểu mẫu lên cấp trên.").wait_for()
+
+    # The approver approves; the form is locked.
+    _sign_in(page, live_server.url, "one.approver")
+    page.goto(url)
+    page.get_by_role("button", name="Duyệt", exact=True).click()
+    page.get_by_text("Đã duyệt: số liệu được khóa.").wait_for()
+    _sign_in(page, live_server.url, "mot-a.clerk")
+    page.goto(url)
+    assert page.locator("#input-members").is_disabled()
+    assert Submission.objects.get(organization=farmers).status == Submission.Status.APPROVED

@@ -173,3 +173,11 @@ def test_two_users_saving_the_same_cell_at_once_lose_nothing(world, catalogue):
     value = DataValue.objects.get()
     audit = DataValueAudit.objects.get()
     assert audit.new_value == value.value
+
+
+def test_resending_the_stored_value_from_a_stale_page_is_not_a_conflict(commune_form, world):
+    save(commune_form, world.district_clerk, "members", "100", expected_revision=0)
+
+    result = save(commune_form, world.district_clerk, "members", "100", expected_revision=0)
+
+    assert not result.changed

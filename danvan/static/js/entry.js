@@ -1,5 +1,6 @@
 // Keyboard navigation in the entry form: Enter and ↓ go to the next cell, ↑ to the
-// previous one. Saving happens on change (htmx), so moving on saves the cell.
+// previous one. Leaving a changed cell fires its native change event, which htmx turns
+// into the save: never fire it by hand too, or the cell is saved twice.
 (function () {
   function inputs() {
     return Array.from(document.querySelectorAll("input.cell-input:not([disabled])"));
@@ -12,9 +13,6 @@
     const index = all.indexOf(target);
     const next = event.key === "ArrowUp" ? all[index - 1] : all[index + 1];
     event.preventDefault();
-    target.dispatchEvent(new Event("change", { bubbles: true }));
-    if (next) { next.focus(); next.select(); }
+    if (next) { next.focus(); next.select(); } else { target.blur(); }
   });
-  // After htmx swaps a row, keep the focus where the user went.
-  document.body.addEventListener("htmx:afterSwap", function () {});
 })();
