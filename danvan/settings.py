@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "danvan.geography",
     "danvan.organizations",
     "danvan.datasets",
+    "danvan.indicators",
     "danvan.reports",
     "danvan.demo",
 ]

@@ -30,6 +30,7 @@ urlpatterns = [
         name="organization-detail",
     ),
     path("figures/", include("danvan.datasets.urls")),
+    path("indicators/", include("danvan.indicators.urls")),
     path("reports/", include("danvan.reports.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -7,7 +7,7 @@ A superuser sees everything.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -18,6 +18,9 @@ from danvan.accounts.models import User
 from danvan.geography.models import AdministrativeUnit
 from danvan.geography.queries import AdministrativeUnitQuerySet
 from danvan.organizations.models import Organization
+
+if TYPE_CHECKING:
+    from danvan.indicators.models import Resolution
 
 AnyUser = User | AnonymousUser
 Role = User.Role
@@ -182,3 +185,31 @@ def users_visible_to(user: AnyUser) -> QuerySet[User]:
 def can_check_reports(user: AnyUser) -> bool:
     """The report checker reads only the uploaded file: any active signed-in user may use it."""
     return _active(user) is not None
+
+
+def resolutions_visible_to(user: AnyUser) -> QuerySet[Resolution]:
+    """Resolutions whose territory overlaps the user's: issued for the user's subtree or
+    for a unit above the user's home unit."""
+    from danvan.indicators.models import Resolution
+
+    active = _active(user)
+    if active is None:
+        return Resolution.objects.none()
+    if active.is_superuser:
+        return Resolution.objects.all()
+    home = active.home_unit
+    if home is None:
+        return Resolution.objects.none()
+    return Resolution.objects.filter(
+        Q(scope_unit__path__startswith=home.path)
+        | Q(scope_unit__code__in=[*home.ancestor_codes, home.code]),
+        scope_unit__version_id=home.version_id,
+    )
+
+
+def resolution_for_user(user: AnyUser, slug: str) -> Resolution:
+    """By its URL slug ('06-NQ-TU') or number ('06-NQ/TU'); not found when out of scope."""
+    for resolution in resolutions_visible_to(user).select_related("scope_unit"):
+        if slug in (resolution.slug, resolution.number):
+            return resolution
+    raise Http404("No such resolution")

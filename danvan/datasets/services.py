@@ -26,6 +26,7 @@ from danvan.datasets.models import (
 )
 from danvan.datasets.queries import EntryForm
 from danvan.datasets.validation import Outlier, Violation, form_check, outlier_check
+from danvan.indicators.services import results_refresh_for
 from danvan.lib.numbers import NumberFormatError, format_vn_number, parse_vn_number
 
 MAX_VALUE = Decimal("1e15")
@@ -167,6 +168,7 @@ def data_value_save(
         user=actor,
         remote_address=remote_address,
     )
+    results_refresh_for(unit=form.unit, period_id=form.period.id, period_type=form.period.type)
     result = SaveResult(saved, changed=True)
     result.violations = [v for v in form_check(form) if element.code in v.element_codes]
     if new_value is not None:

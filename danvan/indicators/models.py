@@ -1,0 +1,171 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from danvan.datasets.models import Period
+from danvan.geography.models import AdministrativeUnit
+
+
+class Resolution(models.Model):
+    number = models.CharField(_("number"), max_length=40, unique=True, help_text="06-NQ/TU")
+    issued_on = models.DateField(_("issued on"))
+    issuing_body = models.CharField(_("issuing body"), max_length=300)
+    title = models.TextField(_("title"))
+    term_start = models.PositiveSmallIntegerField(_("term starts (year)"))
+    term_end = models.PositiveSmallIntegerField(_("term ends (year)"))
+    scope_unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("issued for"),
+        on_delete=models.PROTECT,
+        related_name="resolutions",
+    )
+    source_file = models.CharField(_("definition file"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("resolution")
+        verbose_name_plural = _("resolutions")
+        ordering = ["-issued_on"]
+
+    def __str__(self) -> str:
+        return f"Nghị quyết số {self.number}"
+
+    @property
+    def slug(self) -> str:
+        return self.number.replace("/", "-")
+
+
+class Indicator(models.Model):
+    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="indicators")
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.TextField(_("name"))
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["resolution", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["resolution", "number"], name="indicator_number_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name[:80]}"
+
+
+class IndicatorPart(models.Model):
+    """One computed figure of an indicator: numerator ÷ denominator × factor at a level."""
+
+    class Accumulation(models.TextChoices):
+        PERIOD = "period", _("Figures of the period")
+        TERM = "term", _("Summed since the start of the term")
+
+    class TargetKind(models.TextChoices):
+        AT_LEAST = "at_least", _("At least")
+        AT_MOST = "at_most", _("At most")
+        RANGE = "range", _("Range")
+        NONE = "none", _("No numeric target")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="parts")
+    code = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=300)
+    level_label = models.CharField(_("level label"), max_length=60, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    level = models.PositiveSmallIntegerField(
+        _("level of the figures"),
+        choices=AdministrativeUnit.Level.choices,
+        help_text=_("Figures of the units at this level are summed."),
+    )
+    numerator = models.CharField(_("numerator"), max_length=500)
+    denominator = models.CharField(_("denominator"), max_length=500, blank=True)
+    factor = models.DecimalField(_("factor"), max_digits=12, decimal_places=4, default=1)
+    unit_of_measure = models.CharField(_("unit of measure"), max_length=40, blank=True)
+    count_noun = models.CharField(
+        _("what is counted"), max_length=40, blank=True, help_text=_("e.g. đồng chí, máy")
+    )
+    decimals = models.PositiveSmallIntegerField(_("decimals shown"), default=2)
+    accumulation = models.CharField(
+        _("accumulation"), max_length=10, choices=Accumulation.choices, default=Accumulation.PERIOD
+    )
+    baseline_period = models.ForeignKey(
+        Period,
+        verbose_name=_("baseline period"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    target_kind = models.CharField(
+        _("target kind"), max_length=10, choices=TargetKind.choices, default=TargetKind.AT_LEAST
+    )
+
+    class Meta:
+        verbose_name = _("indicator part")
+        verbose_name_plural = _("indicator parts")
+        ordering = ["indicator__number", "sort_order"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "code"], name="part_code_once")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.number}. {self.level_label} {self.name}".strip()
+
+    @property
+    def is_rate(self) -> bool:
+        return bool(self.denominator)
+
+
+class Target(models.Model):
+    part = models.ForeignKey(IndicatorPart, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(_("by year"))
+    value = models.DecimalField(_("target"), max_digits=20, decimal_places=4)
+    upper = models.DecimalField(
+        _("upper bound"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    every_year = models.BooleanField(
+        _("every year"), default=False, help_text=_("The target holds each year from this one.")
+    )
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["part", "year"]
+        constraints = [models.UniqueConstraint(fields=["part", "year"], name="target_year_once")]
+
+    def __str__(self) -> str:
+        bound = f"–{self.upper}" if self.upper is not None else ""
+        return f"{self.value}{bound} ({self.year})"
+
+
+class IndicatorResult(models.Model):
+    """Materialised: one part at one unit for one period, recomputed when figures change."""
+
+    class Status(models.TextChoices):
+        EXCEEDED = "exceeded", _("Exceeded")
+        MET = "met", _("Met")
+        NOT_MET = "not_met", _("Not met")
+        NO_TARGET = "no_target", _("No target")
+        NO_DATA = "no_data", _("No data")
+
+    part = models.ForeignKey(IndicatorPart, on_delete=models.CASCADE, related_name="results")
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    numerator = models.DecimalField(max_digits=24, decimal_places=4, null=True)
+    denominator = models.DecimalField(max_digits=24, decimal_places=4, null=True)
+    value = models.DecimalField(max_digits=24, decimal_places=6, null=True)
+    target = models.ForeignKey(Target, on_delete=models.SET_NULL, null=True, related_name="+")
+    achievement = models.DecimalField(max_digits=14, decimal_places=6, null=True)
+    baseline_numerator = models.DecimalField(max_digits=24, decimal_places=4, null=True)
+    baseline_value = models.DecimalField(max_digits=24, decimal_places=6, null=True)
+    change_value = models.DecimalField(max_digits=24, decimal_places=6, null=True)
+    change_count = models.DecimalField(max_digits=24, decimal_places=4, null=True)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("indicator result")
+        verbose_name_plural = _("indicator results")
+        constraints = [
+            models.UniqueConstraint(fields=["part", "unit", "period"], name="result_once")
+        ]
+        indexes = [models.Index(fields=["unit", "period"], name="result_unit_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.part} · {self.unit} · {self.period_id} = {self.value}"

@@ -1,0 +1,217 @@
+from decimal import Decimal
+
+import pytest
+
+from danvan.datasets.models import DataElement, DataValue
+from danvan.datasets.queries import period_get
+from danvan.indicators.engine import judge, results_compute, target_for
+from danvan.indicators.models import Indicator, IndicatorPart, IndicatorResult, Resolution, Target
+from danvan.organizations.models import OrganizationType
+
+Status = IndicatorResult.Status
+
+
+def put(unit, code, period, value, option=None):
+    DataValue.objects.create(
+        element=DataElement.objects.get(code=code),
+        unit=unit,
+        period=period_get(period),
+        organization_type=OrganizationType.objects.get(code=option) if option else None,
+        value=Decimal(value),
+    )
+
+
+@pytest.fixture
+def resolution(world, catalogue):
+    resolution = Resolution.objects.create(
+        number="01-NQ/TU",
+        issued_on="2016-07-21",
+        issuing_body="BCH",
+        title="thử",
+        term_start=2016,
+        term_end=2020,
+        scope_unit=world.province,
+    )
+    indicator = Indicator.objects.create(resolution=resolution, number=1, name="Chỉ tiêu")
+    rate = IndicatorPart.objects.create(
+        indicator=indicator,
+        code="studied",
+        name="Học tập",
+        level=3,
+        numerator="#{members_studied}",
+        denominator="#{members}",
+        factor=100,
+        unit_of_measure="%",
+        baseline_period=period_get("2016"),
+    )
+    Target.objects.create(part=rate, year=2016, value=98, every_year=True)
+    transfers = IndicatorPart.objects.create(
+        indicator=indicator,
+        code="transfers",
+        name="Điều động",
+        level=2,
+        numerator="#{transfers_in}",
+        accumulation="term",
+        target_kind="range",
+    )
+    Target.objects.create(part=transfers, year=2020, value=35, upper=40)
+    return resolution
+
+
+def result(resolution, code, unit, period):
+    return IndicatorResult.objects.get(
+        part__indicator__resolution=resolution, part__code=code, unit=unit, period_id=period
+    )
+
+
+def test_a_rate_up_the_hierarchy_is_summed_numerators_over_summed_denominators(world, resolution):
+    put(world.commune_one_a, "members", "2021", 100, "hnd")
+    put(world.commune_one_a, "members_studied", "2021", 99, "hnd")
+    put(world.commune_one_b, "members", "2021", 900, "hnd")
+    put(world.commune_one_b, "members_studied", "2021", 450, "hnd")
+
+    results_compute(resolution)
+
+    district = result(resolution, "studied", world.district_one, "2021")
+    assert (district.numerator, district.denominator) == (549, 1000)
+    assert district.value == Decimal("54.9")  # not (99% + 50%) / 2
+    assert result(resolution, "studied", world.province, "2021").value == Decimal("54.9")
+    assert result(resolution, "studied", world.commune_one_a, "2021").value == 99
+
+
+def test_change_from_the_baseline_in_points_and_counts(world, resolution):
+    put(world.commune_one_a, "members", "2016", 100, "hnd")
+    put(world.commune_one_a, "members_studied", "2016", 80, "hnd")
+    put(world.commune_one_a, "members", "2021", 100, "hnd")
+    put(world.commune_one_a, "members_studied", "2021", 99, "hnd")
+
+    results_compute(resolution)
+
+    row = result(resolution, "studied", world.province, "2021")
+    assert row.baseline_value == 80
+    assert row.change_value == 19
+    assert row.change_count == 19
+    assert row.status == Status.EXCEEDED
+    assert row.achievement.quantize(Decimal("0.01")) == Decimal("101.02")
+
+
+def test_term_totals_against_a_range_count_the_upper_bound(world, resolution):
+    for year, count in (("2017", 30), ("2019", 20), ("2021", 32)):
+        put(world.district_one, "transfers_in", year, count)
+
+    results_compute(resolution)
+
+    row = result(resolution, "transfers", world.province, "2021")
+    assert row.value == 82
+    assert row.achievement == Decimal("205")
+    assert row.status == Status.EXCEEDED
+    assert result(resolution, "transfers", world.province, "2017").value == 30
+
+
+def test_units_without_figures_say_no_data(world, resolution):
+    put(world.commune_one_a, "members", "2021", 100, "hnd")
+
+    results_compute(resolution)
+
+    assert result(resolution, "studied", world.commune_two_a, "2021").status == Status.NO_DATA
+
+
+def test_recomputing_is_idempotent(world, resolution):
+    put(world.commune_one_a, "members", "2021", 100, "hnd")
+    put(world.commune_one_a, "members_studied", "2021", 99, "hnd")
+    results_compute(resolution)
+    first = sorted(
+        IndicatorResult.objects.values_list("part__code", "unit_id", "period_id", "value", "status")
+    )
+
+    results_compute(resolution)
+
+    assert (
+        sorted(
+            IndicatorResult.objects.values_list(
+                "part__code", "unit_id", "period_id", "value", "status"
+            )
+        )
+        == first
+    )
+
+
+def test_the_target_that_applies_is_the_latest_not_after_the_period():
+    targets = [Target(year=2020, value=80), Target(year=2025, value=82)]
+
+    assert target_for(targets, 2021).value == 80
+    assert target_for(targets, 2025).value == 82
+    assert target_for(targets, 2018).value == 80  # before the first: the first ahead
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "target", "upper", "achievement", "status"),
+    [
+        ("at_least", "78.62", "60", None, "131.03", Status.EXCEEDED),
+        ("at_least", "95.45", "98", None, "97.40", Status.NOT_MET),
+        ("at_least", "100", "100", None, "100.00", Status.MET),
+        ("range", "12", "5", "6", "200.00", Status.EXCEEDED),
+        ("range", "5", "5", "6", "83.33", Status.MET),
+        ("at_most", "4", "5", None, "125.00", Status.EXCEEDED),
+        ("none", "4", "5", None, None, Status.NO_TARGET),
+    ],
+)
+def test_achievement_semantics(kind, value, target, upper, achievement, status):
+    got, got_status = judge(
+        kind,
+        Decimal(value),
+        Target(year=2020, value=Decimal(target), upper=Decimal(upper) if upper else None),
+    )
+
+    assert got_status == status
+    if achievement is None:
+        assert got is None
+    else:
+        assert got.quantize(Decimal("0.01")) == Decimal(achievement)
+
+
+def test_a_saved_figure_is_reflected_in_the_results_at_once(world, resolution, commune_form):
+    from danvan.datasets.services import data_value_save
+
+    put(world.commune_one_b, "members", "2021", 100, "hnd")
+    put(world.commune_one_b, "members_studied", "2021", 50, "hnd")
+    results_compute(resolution)
+
+    for code, raw in (("members", "100"), ("members_studied", "100")):
+        data_value_save(
+            actor=world.district_clerk,
+            form=commune_form,
+            element=DataElement.objects.get(code=code),
+            raw=raw,
+        )
+
+    assert result(resolution, "studied", world.province, "2021").value == 75
+    assert result(resolution, "studied", world.commune_one_a, "2021").value == 100
+
+
+def test_an_incremental_recompute_equals_a_full_one(world, resolution, commune_form):
+    from danvan.datasets.services import data_value_save
+
+    put(world.commune_one_b, "members", "2021", 100, "hnd")
+    put(world.district_one, "transfers_in", "2019", 7)
+    results_compute(resolution)
+    data_value_save(
+        actor=world.district_clerk,
+        form=commune_form,
+        element=DataElement.objects.get(code="members"),
+        raw="40",
+    )
+    incremental = sorted(
+        IndicatorResult.objects.values_list("part__code", "unit_id", "period_id", "value", "status")
+    )
+
+    results_compute(resolution)
+
+    assert (
+        sorted(
+            IndicatorResult.objects.values_list(
+                "part__code", "unit_id", "period_id", "value", "status"
+            )
+        )
+        == incremental
+    )
