@@ -11,8 +11,11 @@ from django.db import transaction
 from danvan.accounts.models import User
 from danvan.accounts.services import user_create
 from danvan.datasets.catalogue import catalogue_load_all
+from danvan.demo.figures import demo_figures_generate
 from danvan.geography import services as geography
 from danvan.geography.models import AdministrativeUnit
+from danvan.indicators.definitions import resolutions_load_all
+from danvan.indicators.engine import results_compute
 from danvan.lib.text import fold
 from danvan.organizations.services import organizations_ensure_for
 
@@ -59,7 +62,12 @@ def demo_build(progress: Callable[[str], None] = print) -> list[DemoLogin]:
         progress(f"Organizations in {root}: {result.created} created")
     for line in catalogue_load_all().messages:
         progress(f"Catalogue {line}")
-    return demo_users_create(hau_giang, can_tho)
+    logins = demo_users_create(hau_giang, can_tho)
+    # After the users: the forms' workflow names who submitted and who approved.
+    demo_figures_generate(province=hau_giang, progress=progress)
+    for resolution in resolutions_load_all():
+        progress(f"{resolution}: {results_compute(resolution)} indicator results")
+    return logins
 
 
 def _demo_units(hau_giang: AdministrativeUnit) -> list[tuple[str, AdministrativeUnit]]:
