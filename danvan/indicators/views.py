@@ -82,6 +82,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
                     points=card.series,
                     target=(target.upper or target.value) if target else None,
                     unit_of_measure=card.part.unit_of_measure or card.part.count_noun,
+                    width="container",
                 )
                 charts[card.part.pk] = json.dumps(spec, ensure_ascii=False)
         parts = [card.part for block in blocks for card in block.cards]
