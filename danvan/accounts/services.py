@@ -12,7 +12,7 @@ from danvan.geography.models import AdministrativeUnit
 from danvan.organizations.models import OrganizationType
 
 ADMINISTRATORS_GROUP = "Quản trị viên đơn vị"
-_ADMIN_APPS = ("geography", "organizations", "accounts")
+_ADMIN_APPS = ("geography", "organizations", "accounts", "datasets", "indicators", "reports")
 
 
 def administrators_group_ensure() -> Group:
