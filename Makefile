@@ -1,16 +1,15 @@
 # danvan — the two commands a newcomer needs are `make demo` and `make test`.
 SHELL := /bin/bash
-UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+# uv from PATH, else the one pip installs as a module of this Python.
+UV ?= $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 export UV_LINK_MODE ?= copy
 DEMO_ENV := DANVAN_DEBUG=1 DANVAN_SQLITE_NAME=demo.sqlite3
 MANAGE := $(UV) run --frozen python manage.py
 
 .PHONY: demo demo-db test test-sqlite test-postgres test-browser lint format bench install messages
 
-$(UV):
-	python3 -m pip install --user --quiet uv || python3 -m pip install --quiet uv
-
-install: $(UV)
+install:
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen --quiet
 
 demo-db: install
