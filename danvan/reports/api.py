@@ -1,13 +1,18 @@
-"""POST /api/reports/check: the report checker for other programs."""
+"""/api/reports/: the report checker, and the review report (annex rows, files)."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from danvan.accounts import access
+from danvan.datasets.models import Period
 from danvan.reports.checker import MAX_BYTES, Finding, ReadError, check_document, read_bytes
+from danvan.reports.docx_writer import TemplateError
+from danvan.reports.exporter import Report, ReportError, report_build
+from danvan.reports.files import CONTENT_TYPES, FORMATS, PdfUnavailableError, report_render
+from danvan.reports.wording import WordingError
 
 router = Router(tags=["reports"])
 
@@ -107,3 +112,105 @@ def check(
     return Status(
         200, CheckOut(summary=summary, findings=[_finding_out(item) for item in findings])
     )
+
+
+# --- the review report ----------------------------------------------------------------------
+
+
+class AnnexRowOut(Schema):
+    number: str
+    name: str
+    before: list[str]
+    result: list[str]
+    comparison: list[str]
+    parts: list[str]
+
+
+class AnnexOut(Schema):
+    resolution: str
+    unit_code: str
+    unit_name: str
+    period: str
+    title: list[str]
+    columns: list[str]
+    rows: list[AnnexRowOut]
+    missing: list[str]
+
+
+def _report(
+    request: HttpRequest,
+    resolution: str,
+    unit: int,
+    period: str,
+    baseline: str | None,
+    charts: bool,
+) -> Report:
+    """Through the access module: a resolution or unit out of scope is not found."""
+    chosen = access.resolution_for_user(request.user, resolution)
+    place = access.unit_for_user(request.user, unit)
+    found = Period.objects.filter(id=period).first()
+    if found is None:
+        raise ReportError(f"Kỳ {period} chưa có số liệu nào.")
+    base = Period.objects.filter(id=baseline).first() if baseline else None
+    if baseline and base is None:
+        raise ReportError(f"Kỳ so sánh {baseline} chưa có số liệu nào.")
+    return report_build(resolution=chosen, unit=place, period=found, baseline=base, charts=charts)
+
+
+@router.get("/annex", response={200: AnnexOut, 400: ErrorOut, 404: ErrorOut})
+def annex(
+    request: HttpRequest, resolution: str, unit: int, period: str, baseline: str | None = None
+) -> Status[AnnexOut] | Status[ErrorOut]:
+    """The annex of the review report ("SỐ LIỆU KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU"), as rows."""
+    try:
+        report = _report(request, resolution, unit, period, baseline, charts=False)
+    except ReportError as error:
+        return _error(400, "no_report", str(error))
+    return Status(
+        200,
+        AnnexOut(
+            resolution=report.resolution.number,
+            unit_code=report.unit.code,
+            unit_name=report.unit.name,
+            period=report.period.id,
+            title=report.annex_title,
+            columns=report.annex_columns,
+            rows=[AnnexRowOut(**vars(row)) for row in report.annex],
+            missing=report.missing,
+        ),
+    )
+
+
+@router.get(
+    "/file",
+    response={400: ErrorOut, 404: ErrorOut, 503: ErrorOut},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The report file",
+                "content": {ctype: {} for ctype in CONTENT_TYPES.values()},
+            }
+        }
+    },
+)
+def report_file(
+    request: HttpRequest,
+    resolution: str,
+    unit: int,
+    period: str,
+    format: str = "docx",
+    baseline: str | None = None,
+) -> HttpResponse | Status[ErrorOut]:
+    """The review report as DOCX, XLSX or PDF."""
+    if format not in FORMATS:
+        return _error(400, "bad_format", f"Định dạng phải là một trong: {', '.join(FORMATS)}.")
+    try:
+        report = _report(request, resolution, unit, period, baseline, charts=format != "xlsx")
+        rendered = report_render(report, format)
+    except (ReportError, TemplateError, WordingError) as error:
+        return _error(400, "no_report", str(error))
+    except PdfUnavailableError as error:
+        return _error(503, "pdf_unavailable", str(error))
+    response = HttpResponse(rendered.content, content_type=rendered.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
+    return response

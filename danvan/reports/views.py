@@ -1,15 +1,28 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from danvan.accounts import access
+from danvan.datasets.models import Period
+from danvan.geography.models import AdministrativeUnit
+from danvan.indicators.models import Resolution
 from danvan.reports.checker import ReadError, Severity, check_document, read_bytes, read_text
 from danvan.reports.checker.findings import SEVERITY_LABELS
+from danvan.reports.docx_writer import TemplateError
+from danvan.reports.exporter import Report, ReportError, report_build
+from danvan.reports.files import FORMATS, PdfUnavailableError, report_render
 from danvan.reports.forms import ReportCheckForm
+from danvan.reports.queries import report_periods, report_units
 from danvan.reports.rendering import anchor, render_document
+from danvan.reports.wording import WordingError
 
 
 @login_required
@@ -56,3 +69,93 @@ def check_report(request: HttpRequest) -> HttpResponse:
                 notes=counts[Severity.NOTE],
             )
     return render(request, "reports/check.html", context)
+
+
+# --- the review report ----------------------------------------------------------------------
+
+
+@dataclass
+class ReportChoice:
+    """What the user asked for, resolved through the access module."""
+
+    resolution: Resolution | None
+    units: list[AdministrativeUnit]
+    unit: AdministrativeUnit | None
+    periods: list[Period]
+    period: Period | None
+    baseline: Period | None
+
+
+def _choice(request: HttpRequest) -> ReportChoice:
+    """Raises Http404 for a resolution or unit outside the user's scope, as elsewhere."""
+    resolutions = access.resolutions_visible_to(request.user).select_related("scope_unit")
+    slug = request.GET.get("resolution")
+    resolution = access.resolution_for_user(request.user, slug) if slug else resolutions.first()
+    if resolution is None:
+        return ReportChoice(None, [], None, [], None, None)
+    units = list(report_units(resolution, access.units_visible_to(request.user)))
+    unit: AdministrativeUnit | None
+    if request.GET.get("unit"):
+        unit = access.unit_for_user(request.user, request.GET["unit"])
+        if unit not in units:
+            raise Http404("This unit is outside the resolution's territory")
+    else:
+        unit = units[0] if units else None
+    periods = list(report_periods(resolution))
+    by_id = {p.id: p for p in periods}
+    period = by_id.get(request.GET.get("period", "")) or (periods[-1] if periods else None)
+    baseline = by_id.get(request.GET.get("baseline", ""))
+    return ReportChoice(resolution, units, unit, periods, period, baseline)
+
+
+def _build(choice: ReportChoice, *, charts: bool) -> Report:
+    if choice.resolution is None or choice.unit is None or choice.period is None:
+        raise ReportError(_("There are no computed figures to report on yet."))
+    return report_build(
+        resolution=choice.resolution,
+        unit=choice.unit,
+        period=choice.period,
+        baseline=choice.baseline,
+        charts=charts,
+    )
+
+
+@login_required
+def report_page(request: HttpRequest) -> HttpResponse:
+    choice = _choice(request)
+    context: dict[str, Any] = {
+        "choice": choice,
+        "resolutions": access.resolutions_visible_to(request.user),
+        "formats": FORMATS,
+    }
+    try:
+        context["report"] = _build(choice, charts=False)
+    except ReportError as error:
+        context["error"] = str(error)
+    if choice.resolution is not None and choice.unit is not None and choice.period is not None:
+        context["query"] = urlencode(
+            {
+                "resolution": choice.resolution.slug,
+                "unit": choice.unit.pk,
+                "period": choice.period.id,
+                **({"baseline": choice.baseline.id} if choice.baseline else {}),
+            }
+        )
+    return render(request, "reports/make.html", context)
+
+
+@login_required
+def report_download(request: HttpRequest, format: str) -> HttpResponse:
+    if format not in FORMATS:
+        raise Http404("No such format")
+    choice = _choice(request)
+    try:
+        report = _build(choice, charts=format != "xlsx")
+        rendered = report_render(report, format)
+    except (ReportError, TemplateError, WordingError) as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    except PdfUnavailableError as error:
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(rendered.content, content_type=rendered.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
+    return response

@@ -32,7 +32,14 @@ def _routes(patterns=None, prefix=""):  # type: ignore[no-untyped-def]
 
 # Parameters that name things other than database ids get a valid name, so the walk
 # reaches the code that resolves the id.
-NAMED = {"data_set": "nq06-org", "period": "2021", "element": "members", "action": "approve"}
+NAMED = {
+    "data_set": "nq06-org",
+    "period": "2021",
+    "element": "members",
+    "action": "approve",
+    "slug": "06-NQ-TU",
+    "format": "docx",
+}
 
 
 def _fill(route: str, value: object) -> str:

@@ -1,0 +1,227 @@
+"""The DOCX writer: any Report through a docxtpl Word template, then real footnotes.
+
+docxtpl fills the template; python-docx has no footnote API, so the references the
+exporter left as [[fn:N]] become <w:footnoteReference> runs and word/footnotes.xml is
+written here. The indicator number and name cells of the annex are merged vertically
+over the rows of one indicator, as in the seed.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+from jinja2 import TemplateError as JinjaTemplateError
+
+from danvan.reports.exporter import Report
+
+DEFAULT_TEMPLATE = Path(__file__).parent / "templates_docx" / "bao-cao.docx"
+FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MARKER = re.compile(r"\[\[fn:(\d+)\]\]")
+FONT = "Times New Roman"
+
+
+class TemplateError(ValueError):
+    pass
+
+
+def _context(report: Report, template: DocxTemplate, pngs: list[bytes]) -> dict[str, Any]:
+    profile = report.profile
+    rows = []
+    previous = None
+    for row in report.annex:
+        first = row.number != previous
+        previous = row.number
+        rows.append(
+            {
+                "number": row.number if first else "",
+                "name": row.name if first else "",
+                "before": "\a".join(row.before),
+                "result": "\a".join(row.result),
+                "comparison": "\a".join(row.comparison),
+                "first": first,
+            }
+        )
+    images: list[Any] = [InlineImage(template, io.BytesIO(png), width=Mm(80)) for png in pngs]
+    chart_rows = [
+        images[i : i + 3] + [""] * (3 - len(images[i : i + 3])) for i in range(0, len(images), 3)
+    ]
+    return {
+        **report.header,
+        "title": report.title,
+        "subject": report.subject,
+        "intro": report.intro,
+        "body": [{"kind": block.kind, "text": block.text} for block in report.body],
+        "closing": report.closing,
+        "recipients": profile.recipient_lines,
+        "signing_for": profile.signing_for,
+        "signer_position": profile.signer_position,
+        "signer_name": profile.signer_name or "[Họ và tên người ký]",
+        "annex_title": report.annex_title,
+        "annex_attached": report.annex_attached,
+        "annex_columns": report.annex_columns,
+        "annex": rows,
+        "charts_title": "BIỂU ĐỒ TIẾN ĐỘ THỰC HIỆN CÁC CHỈ TIÊU",
+        "chart_rows": chart_rows,
+        "unit": report.unit.name,
+        "period": report.period.id,
+        "resolution": report.resolution.number,
+    }
+
+
+def template_check(path: Path, context: dict[str, Any]) -> DocxTemplate:
+    """The template, once every variable it uses is known; else TemplateError naming them."""
+    try:
+        template = DocxTemplate(str(path))
+        unknown = template.get_undeclared_template_variables(context=context)
+    except JinjaTemplateError as error:
+        raise TemplateError(f"Mẫu Word {path.name} có lỗi cú pháp: {error}") from error
+    except (OSError, KeyError, ValueError) as error:
+        raise TemplateError(f"Không mở được mẫu Word {path.name}: {error}") from error
+    if unknown:
+        known = ", ".join(sorted(context))
+        raise TemplateError(
+            f"Mẫu Word {path.name} dùng biến không có trong báo cáo: "
+            f"{', '.join(sorted(unknown))}. Các biến dùng được: {known}."
+        )
+    return template
+
+
+def docx_render(report: Report, template_path: Path | None = None) -> bytes:
+    path = template_path or DEFAULT_TEMPLATE
+    if not path.exists():
+        raise TemplateError(f"Không có mẫu Word {path}.")
+    pngs = charts_render(report)
+    # The context holds images bound to a template: check with a throwaway one first.
+    template = template_check(path, _context(report, DocxTemplate(str(path)), []))
+    context = _context(report, template, pngs)
+    try:
+        template.render(context, autoescape=True)
+    except JinjaTemplateError as error:
+        raise TemplateError(f"Mẫu Word {path.name}: {error}") from error
+    document = template.docx
+    _merge_annex(document, report)
+    _footnote_references(document)
+    _footnotes_part(document, report.footnotes)
+    buffer = io.BytesIO()
+    template.save(buffer)
+    return buffer.getvalue()
+
+
+def charts_render(report: Report) -> list[bytes]:
+    """PNGs of the report's charts. vl-convert releases the GIL: a few threads help."""
+    if not report.charts:
+        return []
+    from danvan.indicators.charts import spec_to_png
+
+    workers = min(4, os.cpu_count() or 1, len(report.charts))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(spec_to_png, [chart.spec for chart in report.charts]))
+
+
+def _merge_annex(document: Any, report: Report) -> None:
+    for table in document.tables:
+        rows = table.rows
+        if len(rows) != len(report.annex) + 1 or len(table.columns) < 2:
+            continue
+        if rows[0].cells[0].text.strip() != (report.annex_columns or [""])[0]:
+            continue
+        previous = None
+        for row, annex_row in zip(rows[1:], report.annex, strict=True):
+            first = annex_row.number != previous
+            previous = annex_row.number
+            for col in (0, 1):
+                properties = row.cells[col]._tc.get_or_add_tcPr()
+                merge = OxmlElement("w:vMerge")
+                if first:
+                    merge.set(qn("w:val"), "restart")
+                properties.append(merge)
+        return
+
+
+def _footnote_references(document: Any) -> None:
+    body = document.element.body
+    for text in list(body.iter(qn("w:t"))):
+        content = text.text or ""
+        if "[[fn:" not in content:
+            continue
+        run = text.getparent()
+        pieces = MARKER.split(content)
+        text.text = pieces[0]
+        text.set(qn("xml:space"), "preserve")
+        # Whatever followed the text in the run stays after the last piece.
+        tail = list(text.itersiblings())
+        for element in tail:
+            run.remove(element)
+        anchor = run
+        for index in range(1, len(pieces), 2):
+            reference = _run_like(run)
+            properties = reference.get_or_add_rPr()
+            align = OxmlElement("w:vertAlign")
+            align.set(qn("w:val"), "superscript")
+            properties.append(align)
+            mark = OxmlElement("w:footnoteReference")
+            mark.set(qn("w:id"), pieces[index])
+            reference.append(mark)
+            anchor.addnext(reference)
+            anchor = reference
+            following = pieces[index + 1]
+            if following:
+                piece = _run_like(run)
+                element = OxmlElement("w:t")
+                element.set(qn("xml:space"), "preserve")
+                element.text = following
+                piece.append(element)
+                anchor.addnext(piece)
+                anchor = piece
+        for element in tail:
+            anchor.append(element)
+
+
+def _run_like(run: Any) -> Any:
+    """A new run with the same formatting as `run` and no content."""
+    new = OxmlElement("w:r")
+    properties = run.find(qn("w:rPr"))
+    if properties is not None:
+        new.append(copy.deepcopy(properties))
+    return new
+
+
+def _footnotes_part(document: Any, footnotes: dict[int, str]) -> None:
+    fonts = f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>'
+    notes = "".join(
+        f'<w:footnote w:id="{number}"><w:p><w:pPr><w:jc w:val="both"/></w:pPr>'
+        f'<w:r><w:rPr>{fonts}<w:vertAlign w:val="superscript"/><w:sz w:val="24"/></w:rPr>'
+        f"<w:footnoteRef/></w:r>"
+        f'<w:r><w:rPr>{fonts}<w:sz w:val="24"/></w:rPr>'
+        f'<w:t xml:space="preserve"> {escape(text)}</w:t></w:r></w:p></w:footnote>'
+        for number, text in sorted(footnotes.items())
+    )
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes xmlns:w="{W}">'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+        "</w:footnote>"
+        '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r>'
+        "<w:continuationSeparator/></w:r></w:p></w:footnote>"
+        f"{notes}</w:footnotes>"
+    ).encode()
+    existing = [rel for rel in document.part.rels.values() if rel.reltype == RT.FOOTNOTES]
+    if existing:
+        existing[0].target_part._blob = xml
+        return
+    part = Part(PackURI("/word/footnotes.xml"), FOOTNOTES_TYPE, xml, document.part.package)
+    document.part.relate_to(part, RT.FOOTNOTES)

@@ -1,0 +1,581 @@
+"""The review report as data: header, narrative sections with footnotes, the annex table,
+the figures behind it and the charts. One exporter; the DOCX and XLSX writers render it.
+
+Numbers: counts '1.234' (below ten with a leading zero, '05', as Party documents write
+them, except inside a fraction); rates and achievements rounded half-up to the part's
+decimals at display time, and printed without decimals only when the rounded value is
+whole ('100%', '97,40%'). A missing figure is printed as "chưa có số liệu", never as 0.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Q
+
+from danvan.datasets.models import Period
+from danvan.geography.models import AdministrativeUnit
+from danvan.indicators.models import Indicator, IndicatorPart, IndicatorResult, Resolution, Target
+from danvan.lib.numbers import format_vn_number
+from danvan.reports.models import ReportProfile
+from danvan.reports.wording import Wording, wording_load
+
+NO_DATA = "chưa có số liệu"
+Status = IndicatorResult.Status
+TargetKind = IndicatorPart.TargetKind
+LEVEL_LABELS = {1: "Cấp tỉnh", 2: "Cấp huyện", 3: "Cấp xã"}
+
+
+class ReportError(ValueError):
+    """The report cannot be made: the message says what is missing."""
+
+
+# --- numbers -----------------------------------------------------------------------------
+
+
+def fmt_count(value: Decimal | int | None, *, pad: bool = True) -> str:
+    if value is None:
+        return NO_DATA
+    number = Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    if pad and 0 < number < 10:
+        return f"0{number}"
+    return format_vn_number(number)
+
+
+def fmt_rate(value: Decimal | None, places: int = 2) -> str:
+    if value is None:
+        return NO_DATA
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if rounded == rounded.to_integral_value():
+        return format_vn_number(rounded.to_integral_value())
+    return format_vn_number(rounded, places)
+
+
+def fmt_money(value: Decimal | None) -> str:
+    """140.512.000.000 → '140,51 tỷ đồng'; 2.800.000 → '2,8 triệu đồng'."""
+    if value is None:
+        return NO_DATA
+    for size, word in ((Decimal(10) ** 9, "tỷ đồng"), (Decimal(10) ** 6, "triệu đồng")):
+        if abs(value) >= size:
+            return f"{fmt_rate(value / size)} {word}"
+    return f"{fmt_count(value, pad=False)} đồng"
+
+
+def fmt_date(day: datetime.date) -> str:
+    return f"{day.day}/{day.month}/{day.year}"
+
+
+def date_parts(day: datetime.date) -> dict[str, str]:
+    """Day below ten and months 1–2 with a leading zero (Hướng dẫn 36-HD/VPTW)."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return {"day": f"{day.day:02d}", "month": month, "year": str(day.year)}
+
+
+def part_label(part: IndicatorPart) -> str:
+    """'Chỉ tiêu 1 · Cấp xã · Về trình độ chính trị'"""
+    return " · ".join(
+        t for t in (f"Chỉ tiêu {part.indicator.number}", part.level_label, part.name) if t
+    )
+
+
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+# --- the report as data ------------------------------------------------------------------
+
+
+@dataclass
+class Block:
+    kind: str  # heading1, heading2, heading3, paragraph, assessment
+    text: str  # footnote references as [[fn:N]]
+
+
+@dataclass
+class AnnexRow:
+    number: str
+    name: str
+    before: list[str]
+    result: list[str]
+    comparison: list[str]
+    parts: list[str]
+
+
+@dataclass
+class FigureRow:
+    """One indicator result of one unit, for the figures sheet."""
+
+    indicator: int
+    part: str
+    part_name: str
+    level_label: str
+    unit_code: str
+    unit_name: str
+    unit_level: int
+    period: str
+    numerator: Decimal | None
+    denominator: Decimal | None
+    value: Decimal | None
+    target: Decimal | None
+    target_upper: Decimal | None
+    achievement: Decimal | None
+    status: str
+
+
+@dataclass
+class Chart:
+    title: str
+    spec: dict[str, Any]
+
+
+@dataclass
+class Report:
+    resolution: Resolution
+    unit: AdministrativeUnit
+    period: Period
+    date: datetime.date
+    profile: ReportProfile
+    header: dict[str, str]
+    title: str
+    subject: str
+    intro: str
+    closing: str
+    body: list[Block] = field(default_factory=list)
+    footnotes: dict[int, str] = field(default_factory=dict)
+    annex_title: list[str] = field(default_factory=list)
+    annex_attached: str = ""
+    annex_columns: list[str] = field(default_factory=list)
+    annex: list[AnnexRow] = field(default_factory=list)
+    figures: list[FigureRow] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def filename_stem(self) -> str:
+        return f"bao-cao-{self.resolution.slug}-{self.unit.code}-{self.period.id}"
+
+
+# --- choosing ----------------------------------------------------------------------------
+
+
+def profile_for(unit: AdministrativeUnit, day: datetime.date) -> ReportProfile:
+    """The profile valid on `day` closest to `unit` (its own, an ancestor's, or the general one)."""
+    candidates = [
+        profile
+        for profile in ReportProfile.objects.select_related("scope_unit").filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+        if profile.scope_unit is None
+        or (
+            profile.scope_unit.version_id == unit.version_id
+            and unit.path.startswith(profile.scope_unit.path)
+        )
+    ]
+    if not candidates:
+        raise ReportError(
+            f"Chưa có hồ sơ báo cáo (cơ quan ban hành, người ký, nơi nhận) có hiệu lực ngày "
+            f"{fmt_date(day)}: thêm trong trang quản trị, mục “Hồ sơ báo cáo”."
+        )
+    return max(
+        candidates,
+        key=lambda p: (
+            len(p.scope_unit.path) if p.scope_unit else 0,
+            p.valid_from or datetime.date.min,
+        ),
+    )
+
+
+def parts_for(resolution: Resolution, unit: AdministrativeUnit) -> list[IndicatorPart]:
+    """The parts a report of `unit` covers: those whose figures lie at its level or below."""
+    return [
+        part
+        for part in IndicatorPart.objects.filter(indicator__resolution=resolution)
+        .select_related("indicator", "baseline_period")
+        .prefetch_related("targets")
+        .order_by("indicator__number", "sort_order", "pk")
+        if part.level >= unit.level
+    ]
+
+
+# --- building ----------------------------------------------------------------------------
+
+
+def report_build(
+    *,
+    resolution: Resolution,
+    unit: AdministrativeUnit,
+    period: Period,
+    baseline: Period | None = None,
+    date: datetime.date | None = None,
+    wording: Wording | None = None,
+    charts: bool = True,
+    number: str = "",
+) -> Report:
+    """The report of `unit` for `period` against each part's baseline (or `baseline`).
+
+    The caller has checked the user's access to the resolution and the unit.
+    Raises ReportError when the unit lies outside the resolution's territory or the
+    period has no figures for it.
+    """
+    from danvan.reports.narrative import narrative_build
+
+    scope = resolution.scope_unit
+    if unit.version_id != scope.version_id or not unit.path.startswith(scope.path):
+        raise ReportError(f"{unit} không thuộc địa bàn của {resolution}.")
+    wording = wording or wording_load()
+    day = date or datetime.date.today()
+    profile = profile_for(unit, day)
+    parts = parts_for(resolution, unit)
+    if not parts:
+        raise ReportError(f"{resolution} không có chỉ tiêu nào ở cấp của {unit}.")
+    current = _results(parts, unit, [period.id])
+    if all(
+        (row := current.get((part.pk, period.id))) is None or row.status == Status.NO_DATA
+        for part in parts
+    ):
+        raise ReportError(
+            f"Kỳ {period.id} chưa có số liệu của {unit} cho {resolution}: nhập và tính lại "
+            f"chỉ tiêu trước khi làm báo cáo."
+        )
+    baselines = {part.pk: _baseline_id(part, baseline) for part in parts}
+    before = _results(parts, unit, sorted({b for b in baselines.values() if b}))
+    years = period.start_date.year - resolution.issued_on.year
+    common = {
+        "resolution": resolution.number,
+        "issued_on": fmt_date(resolution.issued_on),
+        "issuing_body": resolution.issuing_body,
+        "resolution_title": resolution.title,
+        "reporting_body": profile.reporting_body,
+        "years": fmt_count(max(years, 1)),
+    }
+    symbol = profile.symbol_pattern.format(number=number or "\u00a0" * 6)
+    report = Report(
+        resolution=resolution,
+        unit=unit,
+        period=period,
+        date=day,
+        profile=profile,
+        header={
+            "parent_body": profile.parent_body,
+            "issuer": profile.issuer,
+            "symbol": symbol,
+            "place_date": wording("document.place_date", place=profile.place, **date_parts(day)),
+        },
+        title=wording("document.title"),
+        subject=wording("document.subject", **common),
+        intro=wording("document.intro", **common),
+        closing=wording("document.closing", **common),
+    )
+    report.annex_title = wording(
+        "annex.title", resolution=resolution.number, issuer=profile.issuer
+    ).split("\n")
+    report.annex_attached = wording(
+        "annex.attached",
+        symbol=lower_first(symbol),
+        date=fmt_date(day),
+        reporting_body=profile.reporting_body,
+    )
+    report.annex_columns = wording.items("annex.columns")
+    report.annex = _annex(parts, period, current, before, baselines, wording, report.missing)
+    report.figures = _figures(parts, unit, period, baselines)
+    if charts:
+        report.charts = _charts(parts, unit)
+    narrative_build(report, parts, current, wording, common)
+    return report
+
+
+def _baseline_id(part: IndicatorPart, chosen: Period | None) -> str | None:
+    if part.accumulation == IndicatorPart.Accumulation.TERM:
+        return None  # a total since the start of the term has no "before"
+    if chosen is not None:
+        return chosen.id
+    return part.baseline_period_id
+
+
+def _results(
+    parts: list[IndicatorPart], unit: AdministrativeUnit, period_ids: list[str]
+) -> dict[tuple[int, str], IndicatorResult]:
+    if not period_ids:
+        return {}
+    rows = IndicatorResult.objects.filter(
+        part__in=parts, unit=unit, period_id__in=period_ids
+    ).select_related("target")
+    return {(row.part_id, row.period_id): row for row in rows}
+
+
+# --- the annex ---------------------------------------------------------------------------
+
+
+def _groups(parts: list[IndicatorPart]) -> list[list[IndicatorPart]]:
+    """Rows of an indicator: a row per level label; unlabelled rates a row each,
+    unlabelled counts together (as the seed's equipment row)."""
+    groups: list[list[IndicatorPart]] = []
+    keys: list[str] = []
+    for part in parts:
+        key = part.level_label or ("counts" if not part.is_rate else f"part:{part.code}")
+        if keys and keys[-1] == key:
+            groups[-1].append(part)
+        else:
+            groups.append([part])
+            keys.append(key)
+    return groups
+
+
+def _change(
+    wording: Wording, part: IndicatorPart, now: IndicatorResult, then: IndicatorResult
+) -> str | None:
+    """Counts when the count moved the same way as the rate (or for plain counts);
+    otherwise the rate's change in percentage points."""
+    if now.value is None or then.value is None:
+        return None
+    points = now.value - then.value
+    count = (
+        now.numerator - then.numerator
+        if now.numerator is not None and then.numerator is not None
+        else None
+    )
+    if not part.is_rate:
+        count = points
+    noun = part.count_noun or part.unit_of_measure
+    if count is not None and (not part.is_rate or (count > 0) == (points > 0)) and count != 0:
+        key = "change.count_up" if count > 0 else "change.count_down"
+        return wording(key, amount=fmt_count(abs(count)), noun=noun)
+    if part.is_rate and points.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) != 0:
+        key = "change.points_up" if points > 0 else "change.points_down"
+        return wording(key, amount=fmt_rate(abs(points), part.decimals))
+    return wording("change.none")
+
+
+def _rate_line(
+    wording: Wording, part: IndicatorPart, row: IndicatorResult | None, name: str
+) -> str:
+    if row is None or row.value is None:
+        return wording("annex.named", name=name, text=NO_DATA)
+    return wording(
+        "annex.rate",
+        name=name,
+        numerator=fmt_count(row.numerator, pad=False),
+        denominator=fmt_count(row.denominator, pad=False),
+        noun=part.count_noun,
+        rate=fmt_rate(row.value, part.decimals),
+    )
+
+
+def _target_text(target: Target | None, decimals: int) -> str:
+    if target is None:
+        return ""
+    if target.upper is not None:
+        return f"{fmt_rate(target.value, decimals)} - {fmt_rate(target.upper, decimals)}"
+    return fmt_rate(target.value, decimals)
+
+
+def _annex(
+    parts: list[IndicatorPart],
+    period: Period,
+    current: dict[tuple[int, str], IndicatorResult],
+    before: dict[tuple[int, str], IndicatorResult],
+    baselines: dict[int, str | None],
+    wording: Wording,
+    missing: list[str],
+) -> list[AnnexRow]:
+    by_indicator: dict[int, list[IndicatorPart]] = defaultdict(list)
+    indicators: dict[int, Indicator] = {}
+    for part in parts:
+        by_indicator[part.indicator_id].append(part)
+        indicators[part.indicator_id] = part.indicator
+    rows: list[AnnexRow] = []
+    year = period.start_date.year
+    for indicator_id, indicator_parts in by_indicator.items():
+        indicator = indicators[indicator_id]
+        for group in _groups(indicator_parts):
+            label = group[0].level_label
+            totals_only = all(not p.is_rate and baselines[p.pk] is None for p in group)
+            listed = len(group) > 1 or bool(label)
+            before_lines: list[str] = []
+            result_lines: list[str] = []
+            compare_lines: list[str] = []
+            if label and not totals_only:
+                heading = wording("annex.level_heading", level_label=label)
+                before_lines.append(heading)
+                result_lines.append(heading)
+                compare_lines.append(heading)
+            for part in group:
+                now = current.get((part.pk, period.id))
+                base_id = baselines[part.pk]
+                then = before.get((part.pk, base_id)) if base_id else None
+                noun = part.count_noun or part.unit_of_measure
+                bullet = "- " if listed and not totals_only else ""
+                # before
+                if base_id is not None:
+                    if part.is_rate:
+                        text = _rate_line(wording, part, then, part.name)
+                    elif then is None or then.value is None:
+                        text = wording("annex.named", name=part.name, text=NO_DATA)
+                    else:
+                        text = wording(
+                            "annex.count_before",
+                            name_lower=lower_first(part.name),
+                            value=fmt_count(then.value, pad=False),
+                            noun=noun,
+                        )
+                    before_lines.append(f"{bullet}{text}.")
+                # result
+                if now is None or now.value is None:
+                    text = wording("annex.named", name=part.name, text=NO_DATA)
+                    missing.append(f"{part_label(part)}: {NO_DATA} kỳ {period.id}")
+                elif part.is_rate:
+                    text = _rate_line(wording, part, now, part.name)
+                elif base_id is None:
+                    text = wording(
+                        "annex.total",
+                        level_label=label or part.name,
+                        value=fmt_count(now.value),
+                        noun=noun,
+                    )
+                else:
+                    change = _change(wording, part, now, then) if then else None
+                    text = wording(
+                        "annex.count_result",
+                        name_lower=lower_first(part.name),
+                        value=fmt_count(now.value, pad=False),
+                        noun=noun,
+                        change=change or NO_DATA + " kỳ trước",
+                    )
+                result_lines.append(f"{bullet}{text}.")
+                # comparison
+                if now is None or now.value is None:
+                    text = NO_DATA
+                elif part.target_kind == TargetKind.NONE:
+                    text = wording("annex.no_numeric_target")
+                elif now.target is None:
+                    text = wording("annex.target_missing", year=year)
+                    missing.append(f"{part_label(part)}: chưa có chỉ tiêu cho năm {year}")
+                else:
+                    change = _change(wording, part, now, then) if then else None
+                    achievement = fmt_rate(now.achievement, 2)
+                    text = (
+                        wording(
+                            "annex.achievement_with_change", achievement=achievement, change=change
+                        )
+                        if change
+                        else wording("annex.achievement", achievement=achievement)
+                    )
+                if listed and not totals_only:
+                    text = "- " + wording("annex.named", name=part.name, text=text)
+                if text not in compare_lines or part.target_kind != TargetKind.NONE:
+                    compare_lines.append(f"{text}.")
+            if all(p.target_kind == TargetKind.NONE for p in group):
+                compare_lines = [f"{wording('annex.no_numeric_target')}."]
+            rows.append(
+                AnnexRow(
+                    number=str(indicator.number),
+                    name=indicator.name,
+                    before=before_lines,
+                    result=result_lines,
+                    comparison=compare_lines,
+                    parts=[p.code for p in group],
+                )
+            )
+    return rows
+
+
+# --- figures and charts ------------------------------------------------------------------
+
+
+def _figures(
+    parts: list[IndicatorPart],
+    unit: AdministrativeUnit,
+    period: Period,
+    baselines: dict[int, str | None],
+) -> list[FigureRow]:
+    """Every unit's result behind the annex: the report period and the baselines, for the
+    unit and every unit under it down to each part's level."""
+    period_ids = {period.id, *(b for b in baselines.values() if b)}
+    by_pk = {part.pk: part for part in parts}
+    labels = dict(Status.choices)
+    rows = (
+        IndicatorResult.objects.filter(
+            part__in=parts,
+            period_id__in=period_ids,
+            unit__version_id=unit.version_id,
+            unit__path__startswith=unit.path,
+        )
+        .order_by("part__indicator__number", "part__sort_order", "period_id", "unit__path")
+        .values_list(
+            "part_id",
+            "unit__code",
+            "unit__name",
+            "unit__level",
+            "period_id",
+            "numerator",
+            "denominator",
+            "value",
+            "target__value",
+            "target__upper",
+            "achievement",
+            "status",
+        )
+    )
+    figures = []
+    for part_id, code, name, level, period_id, *numbers, status in rows:
+        part = by_pk[part_id]
+        if period_id != period.id and period_id != baselines.get(part_id):
+            continue
+        numerator, denominator, value, target, upper, achievement = numbers
+        figures.append(
+            FigureRow(
+                indicator=part.indicator.number,
+                part=part.code,
+                part_name=part.name,
+                level_label=part.level_label,
+                unit_code=code,
+                unit_name=name,
+                unit_level=level,
+                period=period_id,
+                numerator=numerator,
+                denominator=denominator,
+                value=value,
+                target=target,
+                target_upper=upper,
+                achievement=achievement,
+                status=str(labels.get(status, status)),
+            )
+        )
+    return figures
+
+
+def _charts(parts: list[IndicatorPart], unit: AdministrativeUnit) -> list[Chart]:
+    from danvan.indicators.charts import progress_spec
+
+    history: dict[int, list[IndicatorResult]] = defaultdict(list)
+    for row in (
+        IndicatorResult.objects.filter(part__in=parts, unit=unit)
+        .select_related("target")
+        .order_by("period__start_date")
+    ):
+        if row.period_id.isdigit():
+            history[row.part_id].append(row)
+    charts = []
+    for part in parts:
+        rows = history.get(part.pk, [])
+        if not any(r.value is not None for r in rows):
+            continue
+        target = rows[-1].target
+        title = " – ".join(
+            t for t in (f"{part.indicator.number}. {part.level_label}".strip(), part.name) if t
+        )
+        spec = progress_spec(
+            title=title,
+            points=[(r.period_id, r.value) for r in rows],
+            target=(target.upper or target.value) if target else None,
+            unit_of_measure=part.unit_of_measure or part.count_noun,
+            width=300,
+            height=140,
+        )
+        charts.append(Chart(title, spec))
+    return charts

@@ -1,0 +1,95 @@
+"""make_report --resolution 06-NQ/TU --unit 93 --period 2021 --format docx --output PATH"""
+
+from __future__ import annotations
+
+import datetime
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
+
+from danvan.accounts import access
+from danvan.accounts.models import User
+from danvan.datasets.models import Period
+from danvan.geography.models import AdministrativeUnit
+from danvan.indicators.models import Resolution
+from danvan.reports.docx_writer import TemplateError
+from danvan.reports.exporter import ReportError, report_build
+from danvan.reports.files import FORMATS, PdfUnavailableError, report_render
+from danvan.reports.queries import unit_lookup
+from danvan.reports.wording import WordingError, wording_load
+
+
+class Command(BaseCommand):
+    help = "Make the review report of a resolution for a unit and a period (DOCX, XLSX or PDF)."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--resolution", required=True, help="06-NQ/TU or 06-NQ-TU")
+        parser.add_argument("--unit", required=True, help="GSO code (93) or name (Hậu Giang)")
+        parser.add_argument("--period", required=True, help="2021")
+        parser.add_argument("--baseline", help="another baseline period than each indicator's")
+        parser.add_argument("--format", choices=FORMATS, default="docx")
+        parser.add_argument("--output", required=True, type=Path)
+        parser.add_argument("--date", help="date of the report, YYYY-MM-DD (default today)")
+        parser.add_argument("--number", default="", help="registered document number")
+        parser.add_argument("--template", type=Path, help="a Word template (docxtpl)")
+        parser.add_argument("--wording", type=Path, help="a wording file (YAML)")
+        parser.add_argument("--no-charts", action="store_true")
+        parser.add_argument("--user", help="make it as this user (their scope applies)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        user: User | None = None
+        if options["user"]:
+            user = User.objects.filter(username=options["user"]).first()
+            if user is None:
+                raise CommandError(f"No user {options['user']}.")
+        try:
+            resolution = self._resolution(options["resolution"], user)
+            visible = access.units_visible_to(user) if user else AdministrativeUnit.objects.all()
+            units = AdministrativeUnit.objects.within(resolution.scope_unit).filter(
+                pk__in=visible.values("pk")
+            )
+            unit = unit_lookup(units, options["unit"])
+            period = self._period(options["period"])
+            baseline = self._period(options["baseline"]) if options["baseline"] else None
+            day = datetime.date.fromisoformat(options["date"]) if options["date"] else None
+            report = report_build(
+                resolution=resolution,
+                unit=unit,
+                period=period,
+                baseline=baseline,
+                date=day,
+                wording=wording_load(options["wording"]),
+                charts=not options["no_charts"] and options["format"] != "xlsx",
+                number=options["number"],
+            )
+            rendered = report_render(report, options["format"], options["template"])
+        except (ReportError, TemplateError, WordingError, PdfUnavailableError) as error:
+            raise CommandError(str(error)) from error
+        except ValueError as error:  # a date that is not one
+            raise CommandError(str(error)) from error
+        options["output"].write_bytes(rendered.content)
+        for line in report.missing:
+            self.stderr.write(f"Thiếu: {line}")
+        self.stdout.write(f"{options['output']} ({len(rendered.content):,} bytes)")
+
+    def _resolution(self, text: str, user: User | None) -> Resolution:
+        if user is not None:
+            try:
+                return access.resolution_for_user(user, text)
+            except Http404 as error:
+                raise ReportError(
+                    f"Không có nghị quyết {text} trong phạm vi của {user}."
+                ) from error
+        for resolution in Resolution.objects.select_related("scope_unit"):
+            if text in (resolution.number, resolution.slug):
+                return resolution
+        raise ReportError(f"Không có nghị quyết {text}.")
+
+    def _period(self, ident: str) -> Period:
+        period = Period.objects.filter(id=ident.strip()).first()
+        if period is None:
+            raise ReportError(f"Kỳ {ident} chưa có số liệu nào.")
+        return period

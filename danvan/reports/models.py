@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from danvan.geography.models import AdministrativeUnit
+
+
+class ReportProfile(models.Model):
+    """Who issues and signs the review report, and to whom it goes — for a time span.
+
+    Bodies, symbols and signers change (Hậu Giang's Tỉnh ủy until 30/6/2025, Thành ủy Cần
+    Thơ since 1/7/2025): a report takes the profile valid on its date, the one closest to
+    its unit (a profile without a unit applies everywhere).
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    scope_unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("for unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Reports of this unit and the units under it; empty: every unit."),
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    parent_body = models.CharField(
+        _("parent body line"),
+        max_length=200,
+        blank=True,
+        help_text=_("Printed above the issuing body, e.g. TỈNH ỦY HẬU GIANG above BAN DÂN VẬN."),
+    )
+    issuer = models.CharField(_("issuing body"), max_length=200, help_text="TỈNH ỦY HẬU GIANG")
+    reporting_body = models.CharField(
+        _("reporting body in the text"),
+        max_length=200,
+        help_text="Ban Thường vụ Tỉnh ủy Hậu Giang",
+    )
+    board = models.CharField(
+        _("mass mobilization board"), max_length=200, help_text="Ban Dân vận Tỉnh ủy"
+    )
+    symbol_pattern = models.CharField(
+        _("document symbol"),
+        max_length=100,
+        default="Số {number}-BC/TU",
+        help_text=_("{number} is the document number, left blank until it is registered."),
+    )
+    place = models.CharField(_("place"), max_length=100, help_text="Hậu Giang")
+    signing_for = models.CharField(_("signing for"), max_length=100, default="T/M BAN THƯỜNG VỤ")
+    signer_position = models.CharField(_("signer's position"), max_length=100)
+    signer_name = models.CharField(_("signer's name"), max_length=100, blank=True)
+    recipients = models.TextField(_("recipients"), help_text=_("One recipient a line."))
+
+    class Meta:
+        verbose_name = _("report profile")
+        verbose_name_plural = _("report profiles")
+        ordering = ["scope_unit__path", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="report_profile_valid_span",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("The end of validity is before its start.")})
+        try:
+            self.symbol_pattern.format(number="")
+        except (KeyError, IndexError, ValueError) as error:
+            raise ValidationError(
+                {"symbol_pattern": _("Only the placeholder {number} may be used.")}
+            ) from error
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+    @property
+    def recipient_lines(self) -> list[str]:
+        return [line.strip().lstrip("-").strip() for line in self.recipients.splitlines() if line]

@@ -1,0 +1,476 @@
+"""The narrative sections of the review report: figures read from the data values of the
+unit's subtree, worded from the wording file, with footnotes breaking totals down by level
+or organization. What only the board can judge is left as a marked assessment paragraph.
+
+Windows, as the seed report counts them: activity flows (supervisions, mediation, welfare,
+members joining and leaving, inspections, dialogues) are summed over the years after the
+baseline up to the report's period; dissemination is the year the resolution was issued;
+cadre transfers run from the start of the term, as the engine's term totals in the annex.
+Stocks (members, households) are the report period's.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+
+from danvan.datasets.models import DataElement, DataValue
+from danvan.geography.models import AdministrativeUnit
+from danvan.indicators.models import IndicatorPart, IndicatorResult
+from danvan.organizations.models import OrganizationType
+from danvan.reports.exporter import (
+    LEVEL_LABELS,
+    NO_DATA,
+    Block,
+    Report,
+    fmt_count,
+    fmt_money,
+    fmt_rate,
+)
+from danvan.reports.wording import Wording
+
+Kind = AdministrativeUnit.Kind
+SCOPE_WORDS: dict[str, str] = {
+    Kind.PROVINCE: "toàn tỉnh",
+    Kind.CITY: "toàn thành phố",
+    Kind.URBAN_DISTRICT: "toàn quận",
+    Kind.RURAL_DISTRICT: "toàn huyện",
+    Kind.TOWN: "toàn thị xã",
+    Kind.COMMUNE: "toàn xã",
+    Kind.WARD: "toàn phường",
+    Kind.TOWNSHIP: "toàn thị trấn",
+}
+CODES = (
+    "households",
+    "dissemination_sessions",
+    "dissemination_attendees",
+    "dissemination_expected",
+    "members",
+    "members_informed",
+    "members_new",
+    "members_removed",
+    "party_inspections",
+    "surveys",
+    "dialogues",
+    "dialogue_attendees",
+    "dialogue_opinions",
+    "transfers_in",
+    "transfers_in_leaders",
+    "transfers_out",
+    "transfers_out_leaders",
+    "supervisions",
+    "social_critiques",
+    "contributions",
+    "mediation_received",
+    "mediation_mediated",
+    "mediation_settled",
+    "welfare_houses",
+    "welfare_houses_value",
+    "scholarships",
+    "scholarships_value",
+    "works",
+    "members_out_of_poverty",
+)
+
+
+class Figures:
+    """Sums of data values under a unit, by element, level, organization type and year."""
+
+    def __init__(self, unit: AdministrativeUnit, years: Iterable[int]) -> None:
+        self.values: dict[tuple[str, int, str | None, int], Decimal] = {}
+        rows = (
+            DataValue.objects.filter(
+                unit__version_id=unit.version_id,
+                unit__path__startswith=unit.path,
+                element__code__in=CODES,
+                period_id__in=[str(y) for y in years],
+            )
+            .values_list("element__code", "unit__level", "organization_type__code", "period_id")
+            .annotate(total=Sum("value"))
+            .order_by()
+        )
+        for code, level, option, period_id, total in rows:
+            self.values[(code, level, option, int(period_id))] = Decimal(total)
+        self.stocks = set(
+            DataElement.objects.filter(
+                code__in=CODES, aggregation=DataElement.Aggregation.LAST
+            ).values_list("code", flat=True)
+        )
+
+    def total(
+        self, code: str, years: range, *, level: int | None = None, option: str | None = None
+    ) -> Decimal | None:
+        """None when no figure was entered at all: a gap, not a zero."""
+        if code in self.stocks:
+            years = range(years.stop - 1, years.stop)
+        found = [
+            value
+            for (c, lv, opt, year), value in self.values.items()
+            if c == code
+            and year in years
+            and (level is None or lv == level)
+            and (option is None or opt == option)
+        ]
+        return sum(found, Decimal(0)) if found else None
+
+    def levels(self, code: str, years: range) -> list[int]:
+        return sorted({lv for (c, lv, _, y) in self.values if c == code and y in years})
+
+    def options(self, code: str, years: range) -> list[str]:
+        return sorted({o for (c, _, o, y) in self.values if c == code and y in years and o})
+
+
+def _rate(part: Decimal | None, whole: Decimal | None) -> str:
+    if part is None or not whole:
+        return NO_DATA
+    return fmt_rate(part / whole * 100)
+
+
+class _Writer:
+    def __init__(self, report: Report, wording: Wording, common: dict[str, str]) -> None:
+        self.report = report
+        self.wording = wording
+        self.common = common
+
+    def heading(self, kind: str, key: str) -> None:
+        self.report.body.append(Block(kind, self.wording(f"sections.{key}", **self.common)))
+
+    def assessment(self, key: str) -> None:
+        what = self.wording(f"assessments.{key}")
+        text = self.wording(
+            "document.assessment", reporting_body=self.report.profile.reporting_body, what=what
+        )
+        self.report.body.append(Block("assessment", text))
+
+    def note(self, key: str, parts: list[str]) -> str:
+        """A footnote from its parts; its reference marker, or '' when there is nothing."""
+        if not parts:
+            return ""
+        number = len(self.report.footnotes) + 1
+        self.report.footnotes[number] = self.wording(f"narrative.{key}", parts="; ".join(parts))
+        return f"[[fn:{number}]]"
+
+    def paragraph(
+        self,
+        key: str,
+        topic: str,
+        values: dict[str, str],
+        notes: dict[str, tuple[str, list[str]]] | None = None,
+    ) -> None:
+        """The phrase, or "<topic>: chưa có số liệu." when a figure it needs is missing."""
+        if any(value == NO_DATA for value in values.values()):
+            text = self.wording("document.missing", topic=topic)
+        else:
+            markers = {name: self.note(*note) for name, note in (notes or {}).items()}
+            text = self.wording(f"narrative.{key}", **values, **markers)
+        self.report.body.append(Block("paragraph", text))
+
+
+def narrative_build(
+    report: Report,
+    parts: list[IndicatorPart],
+    current: dict[tuple[int, str], IndicatorResult],
+    wording: Wording,
+    common: dict[str, str],
+) -> None:
+    unit, period = report.unit, report.period
+    year = period.start_date.year
+    resolution = report.resolution
+    baseline_years = sorted(
+        {int(p.baseline_period_id[:4]) for p in parts if p.baseline_period_id} or {year}
+    )
+    after_baseline = range(baseline_years[0] + 1, year + 1)
+    issued = range(resolution.issued_on.year, resolution.issued_on.year + 1)
+    term = range(resolution.term_start, year + 1)
+    this_year = range(year, year + 1)
+    figures = Figures(unit, range(min(resolution.term_start, issued.start), year + 1))
+    names = dict(OrganizationType.objects.values_list("code", "short_name"))
+    order = list(OrganizationType.objects.order_by("sort_order").values_list("code", flat=True))
+    scope = SCOPE_WORDS.get(unit.kind, "toàn địa bàn")
+    w = _Writer(report, wording, common)
+
+    def count(code: str, years: range, **kw: str | int | None) -> str:
+        return fmt_count(figures.total(code, years, **kw))  # type: ignore[arg-type]
+
+    def by_level(code: str, years: range, key: str, **extra: str) -> list[str]:
+        return [
+            wording(
+                f"narrative.{key}",
+                level=LEVEL_LABELS.get(level, str(level)).lower(),
+                count=count(code, years, level=level),
+                **{name: count(other, years, level=level) for name, other in extra.items()},
+            )
+            for level in figures.levels(code, years)
+        ]
+
+    # I. Situation
+    w.heading("heading1", "situation")
+    under = dict(
+        AdministrativeUnit.objects.within(unit)
+        .values_list("level")
+        .annotate(n=Count("pk"))
+        .values_list("level", "n")
+    )
+    territory = {
+        "unit": unit.name,
+        "districts": fmt_count(under.get(2, 0)),
+        "communes": fmt_count(under.get(3, 0)),
+        "hamlets": fmt_count(under.get(4, 0)),
+        "scope": scope,
+        "households": count("households", this_year),
+    }
+    key = {1: "territory_province", 2: "territory_district"}.get(unit.level, "territory_commune")
+    w.paragraph(key, "Đặc điểm địa bàn", territory)
+    w.assessment("situation")
+
+    # II. Results
+    w.heading("heading1", "results")
+    w.heading("heading2", "leadership")
+    w.heading("heading3", "dissemination")
+    informed_parts = [
+        wording(
+            "narrative.dissemination_part",
+            organization=names.get(option, option),
+            rate=_rate(
+                figures.total("members_informed", issued, option=option),
+                figures.total("members", issued, option=option),
+            ),
+        )
+        for option in sorted(
+            figures.options("members_informed", issued), key=lambda o: order.index(o)
+        )
+    ]
+    w.paragraph(
+        "dissemination",
+        "Triển khai, quán triệt Nghị quyết",
+        {
+            "sessions": count("dissemination_sessions", issued),
+            "attendees": count("dissemination_attendees", issued),
+            "attendance_rate": _rate(
+                figures.total("dissemination_attendees", issued),
+                figures.total("dissemination_expected", issued),
+            ),
+            "informed_rate": _rate(
+                figures.total("members_informed", issued), figures.total("members", issued)
+            ),
+        },
+        notes={"fn": ("dissemination_note", informed_parts)},
+    )
+    w.heading("heading3", "inspection")
+    w.paragraph(
+        "inspection",
+        "Kiểm tra, giám sát việc thực hiện Nghị quyết",
+        {
+            "first_year": str(after_baseline.start),
+            "last_year": str(year),
+            "resolution": resolution.number,
+            "inspections": count("party_inspections", after_baseline),
+            "surveys": count("surveys", after_baseline),
+        },
+        notes={
+            "fn": (
+                "inspection_note",
+                _capitalised(by_level("party_inspections", after_baseline, "inspection_part")),
+            )
+        },
+    )
+    w.assessment("leadership")
+
+    w.heading("heading2", "outcome")
+    w.heading("heading3", "indicators")
+    judged = [
+        (part, row)
+        for part in parts
+        if (row := current.get((part.pk, period.id))) is not None
+        and row.status
+        in (
+            IndicatorResult.Status.EXCEEDED,
+            IndicatorResult.Status.MET,
+            IndicatorResult.Status.NOT_MET,
+        )
+    ]
+    statuses: defaultdict[str, int] = defaultdict(int)
+    for _, row in judged:
+        statuses[row.status] += 1
+    not_met = [
+        wording(
+            "narrative.indicators_part",
+            part=" ".join(
+                t
+                for t in (
+                    f"chỉ tiêu số {part.indicator.number} –",
+                    part.level_label,
+                    part.name[:1].lower() + part.name[1:] if part.level_label else part.name,
+                )
+                if t
+            ),
+            value=fmt_rate(row.value, part.decimals),
+            target=fmt_rate(row.target.value if row.target else None, part.decimals),
+        )
+        for part, row in judged
+        if row.status == IndicatorResult.Status.NOT_MET
+    ]
+    w.paragraph(
+        "indicators",
+        "Kết quả thực hiện các chỉ tiêu",
+        {
+            "total": fmt_count(len(judged)),
+            "resolution": resolution.number,
+            "exceeded": fmt_count(statuses[IndicatorResult.Status.EXCEEDED]),
+            "met": fmt_count(statuses[IndicatorResult.Status.MET]),
+            "not_met": fmt_count(statuses[IndicatorResult.Status.NOT_MET]),
+        },
+        notes={"fn": ("indicators_note", not_met)},
+    )
+    w.assessment("outcome")
+
+    w.heading("heading3", "leadership_method")
+    w.paragraph(
+        "dialogues",
+        "Gặp gỡ, đối thoại",
+        {
+            "dialogues": count("dialogues", after_baseline),
+            "attendees": count("dialogue_attendees", after_baseline),
+            "opinions": count("dialogue_opinions", after_baseline),
+        },
+        notes={
+            "fn": (
+                "dialogues_note",
+                _capitalised(
+                    [
+                        line
+                        for level, line in zip(
+                            figures.levels("dialogues", after_baseline),
+                            by_level(
+                                "dialogues",
+                                after_baseline,
+                                "dialogues_part",
+                                attendees="dialogue_attendees",
+                                opinions="dialogue_opinions",
+                            ),
+                            strict=True,
+                        )
+                        if figures.total("dialogues", after_baseline, level=level)
+                    ]
+                ),
+            )
+        },
+    )
+    w.paragraph(
+        "transfers",
+        "Điều động cán bộ",
+        {
+            "transfers_in": count("transfers_in", term),
+            "transfers_in_leaders": count("transfers_in_leaders", term),
+            "transfers_out": count("transfers_out", term),
+            "transfers_out_leaders": count("transfers_out_leaders", term),
+        },
+        notes={
+            "fn": (
+                "transfers_note",
+                by_level(
+                    "transfers_in",
+                    term,
+                    "transfers_part",
+                    leaders="transfers_in_leaders",
+                    out="transfers_out",
+                    out_leaders="transfers_out_leaders",
+                ),
+            )
+        },
+    )
+
+    w.heading("heading3", "activities")
+    member_parts = [
+        wording(
+            "narrative.members_part",
+            organization=names.get(option, option),
+            count=count("members", this_year, option=option),
+        )
+        for option in sorted(figures.options("members", this_year), key=lambda o: order.index(o))
+    ]
+    w.paragraph(
+        "members",
+        "Phát triển đoàn viên, hội viên",
+        {
+            "members_new": count("members_new", after_baseline),
+            "members_removed": count("members_removed", after_baseline),
+            "members": count("members", this_year),
+            "scope": scope,
+        },
+        notes={"fn": ("members_note", _capitalised(member_parts))},
+    )
+    w.paragraph(
+        "welfare",
+        "Chăm lo đời sống đoàn viên, hội viên",
+        {
+            "houses": count("welfare_houses", after_baseline),
+            "houses_value": fmt_money(figures.total("welfare_houses_value", after_baseline)),
+            "scholarships": count("scholarships", after_baseline),
+            "scholarships_value": fmt_money(figures.total("scholarships_value", after_baseline)),
+            "works": count("works", after_baseline),
+            "out_of_poverty": count("members_out_of_poverty", after_baseline),
+        },
+        notes={
+            "fn": (
+                "welfare_note",
+                _capitalised(by_level("welfare_houses", after_baseline, "welfare_part")),
+            )
+        },
+    )
+    w.paragraph(
+        "contributions",
+        "Góp ý xây dựng Đảng, chính quyền",
+        {"contributions": count("contributions", after_baseline)},
+    )
+    received = figures.total("mediation_received", after_baseline)
+    w.paragraph(
+        "mediation",
+        "Hòa giải ở cơ sở",
+        {
+            "scope": scope,
+            "received": fmt_count(received),
+            "mediated": count("mediation_mediated", after_baseline),
+            "mediated_rate": _rate(figures.total("mediation_mediated", after_baseline), received),
+            "settled": count("mediation_settled", after_baseline),
+            "settled_rate": _rate(figures.total("mediation_settled", after_baseline), received),
+        },
+    )
+    w.paragraph(
+        "supervision",
+        "Giám sát",
+        {"supervisions": count("supervisions", after_baseline)},
+        notes={
+            "fn": (
+                "supervision_note",
+                _capitalised(by_level("supervisions", after_baseline, "supervision_part")),
+            )
+        },
+    )
+    w.paragraph(
+        "critiques",
+        "Phản biện xã hội",
+        {"critiques": count("social_critiques", after_baseline)},
+        notes={
+            "fn": (
+                "critiques_note",
+                _capitalised(by_level("social_critiques", after_baseline, "critiques_part")),
+            )
+        },
+    )
+
+    # III and IV: the board's own judgement.
+    w.heading("heading1", "assessment")
+    for key in ("strengths", "weaknesses", "causes", "lessons"):
+        w.heading("heading2", key)
+        w.assessment(key)
+    w.heading("heading1", "tasks")
+    w.assessment("tasks")
+
+
+def _capitalised(parts: list[str]) -> list[str]:
+    """The first part starts the note with a capital."""
+    return [p[:1].upper() + p[1:] if i == 0 else p for i, p in enumerate(parts)]

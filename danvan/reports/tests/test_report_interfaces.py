@@ -1,0 +1,165 @@
+"""The report page, its downloads, the API and the make_report command, all scoped."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
+
+from danvan.reports.files import soffice
+
+
+def test_the_page_previews_the_annex_of_the_unit_in_scope(client, world, report_world):
+    client.force_login(world.province_admin)
+
+    response = client.get("/reports/", {"resolution": "06-NQ-TU", "period": "2021"})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "SỐ LIỆU KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU" in body
+    assert "12/12 đồng chí, chiếm tỷ lệ 100%" in body
+    assert "/reports/download/docx/?resolution=06-NQ-TU" in body
+    assert 'href="/reports/"' in body  # the menu link
+
+
+def test_a_unit_of_another_district_is_not_found(client, world, report_world):
+    client.force_login(world.district_clerk)
+
+    page = client.get("/reports/", {"unit": world.commune_two_a.pk})
+    download = client.get("/reports/download/docx/", {"unit": world.district_two.pk})
+
+    assert page.status_code == 404 and download.status_code == 404
+
+
+def test_a_district_clerk_gets_the_report_of_their_district(client, world, report_world):
+    client.force_login(world.district_clerk)
+
+    response = client.get("/reports/download/docx/", {"period": "2021"})
+
+    assert response.status_code == 200
+    document = docx.Document(io.BytesIO(response.content))
+    text = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert "Cấp huyện" in text and "Cấp tỉnh:" not in text
+    assert "Zeta" not in "\n".join(p.text for p in document.paragraphs)
+
+
+def test_the_xlsx_holds_the_annex_and_the_figures_of_every_unit(client, world, report_world):
+    client.force_login(world.province_admin)
+
+    response = client.get("/reports/download/xlsx/", {"period": "2021"})
+
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Phụ lục", "Số liệu theo đơn vị"]
+    annex = [[c.value for c in row] for row in book["Phụ lục"].iter_rows()]
+    assert annex[4][:2] == ["STT", "Tên chỉ tiêu Nghị quyết"]
+    assert any(row[3] and "2.970/3.000 đoàn viên, hội viên" in row[3] for row in annex)
+    figures = [[c.value for c in row] for row in book["Số liệu theo đơn vị"].iter_rows()]
+    studied = [r for r in figures if r[1] == "members-studied" and r[7] == "2021"]
+    assert {r[4]: (r[8], r[9]) for r in studied} == {
+        "01": (2970, 3000),
+        "011": (1980, 2000),
+        "012": (990, 1000),
+        "01101": (990, 1000),
+        "01102": (990, 1000),
+        "01201": (990, 1000),
+    }
+
+
+def test_the_api_gives_the_annex_rows_in_scope(client, world, report_world):
+    client.force_login(world.district_clerk)
+
+    own = client.get(
+        "/api/reports/annex",
+        {"resolution": "06-NQ-TU", "unit": world.district_one.pk, "period": "2021"},
+    )
+    foreign = client.get(
+        "/api/reports/annex",
+        {"resolution": "06-NQ-TU", "unit": world.district_two.pk, "period": "2021"},
+    )
+    missing = client.get(
+        "/api/reports/annex",
+        {"resolution": "06-NQ-TU", "unit": world.district_one.pk, "period": "2040"},
+    )
+
+    assert own.status_code == 200
+    assert own.json()["rows"][0]["result"][0] == "Cấp huyện:"
+    assert foreign.status_code == 404
+    assert missing.status_code == 400 and "2040" in missing.json()["message"]
+
+
+def test_the_api_gives_the_report_file(client, world, report_world):
+    client.force_login(world.province_admin)
+
+    response = client.get(
+        "/api/reports/file",
+        {"resolution": "06-NQ-TU", "unit": world.province.pk, "period": "2021", "format": "xlsx"},
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.xlsx"')
+
+
+def test_the_command_finds_the_unit_by_name_without_diacritics(world, report_world, tmp_path):
+    output = tmp_path / "bao-cao.docx"
+
+    call_command(
+        "make_report",
+        "--resolution=06-NQ/TU",
+        "--unit=huyen mot",
+        "--period=2021",
+        "--format=docx",
+        "--no-charts",
+        f"--output={output}",
+    )
+
+    document = docx.Document(str(output))
+    assert any("Huyện Một" in p.text for p in document.paragraphs)
+
+
+def test_the_command_names_what_is_missing(world, report_world, tmp_path):
+    with pytest.raises(CommandError, match="Không tìm thấy đơn vị “Huyện Chín”"):
+        call_command(
+            "make_report",
+            "--resolution=06-NQ/TU",
+            "--unit=Huyện Chín",
+            "--period=2021",
+            f"--output={tmp_path / 'x.docx'}",
+        )
+    with pytest.raises(CommandError, match="Kỳ 2035 chưa có số liệu"):
+        call_command(
+            "make_report",
+            "--resolution=06-NQ/TU",
+            "--unit=01",
+            "--period=2035",
+            f"--output={tmp_path / 'x.docx'}",
+        )
+
+
+@pytest.mark.pdf
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_the_pdf_is_the_word_report_through_libreoffice(world, report_world, tmp_path):
+    output: Path = tmp_path / "bao-cao.pdf"
+
+    call_command(
+        "make_report",
+        "--resolution=06-NQ-TU",
+        "--unit=01",
+        "--period=2021",
+        "--format=pdf",
+        "--no-charts",
+        f"--output={output}",
+    )
+
+    assert output.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(output), "-"], capture_output=True, check=True
+        ).stdout.decode()
+        assert "BÁO CÁO" in text and "SỐ LIỆU KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU" in text
+        assert "12/12 đồng chí" in text
