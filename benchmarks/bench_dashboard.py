@@ -20,7 +20,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "danvan.settings")
 os.environ.setdefault("DANVAN_DEBUG", "1")
 os.environ.setdefault("DANVAN_SQLITE_NAME", "demo.sqlite3")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
