@@ -18,7 +18,7 @@ def progress_spec(
     points: list[tuple[str, Decimal | None]],
     target: Decimal | None,
     unit_of_measure: str,
-    width: int = 260,
+    width: int | str = 260,
     height: int = 110,
 ) -> dict[str, Any]:
     """A line of the value by period, with the target as a dashed rule."""
