@@ -32,6 +32,7 @@ lint: install
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	DANVAN_DEBUG=1 $(UV) run --frozen mypy danvan
+	mkdir -p var
 	DANVAN_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 
 format: install
