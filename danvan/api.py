@@ -1,14 +1,67 @@
-"""The REST API under /api/ (django-ninja). Routers live in each app's api.py."""
+"""The REST API under /api/ (django-ninja). Routers live in each app's api.py.
 
+Callers authenticate with a key (`Authorization: Bearer <key>`, see `create_api_token`) or
+with the browser session. Every error is JSON `{"code": ..., "message": ...}`.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import django_auth
 
+from danvan.datasets.api import OutOfScope, error_response
+from danvan.datasets.api import router as figures_router
+from danvan.datasets.exchange.tokens import BearerToken
+from danvan.indicators.api import router as indicators_router
 from danvan.reports.api import router as reports_router
 
 api = NinjaAPI(
     title="danvan API",
     version="1",
     urls_namespace="api",
-    auth=django_auth,
+    auth=[BearerToken(), django_auth],
 )
 api.add_router("/reports/", reports_router)
+api.add_router("/indicators/", indicators_router)
+api.add_router("/", figures_router)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    return error_response(400, "invalid", " ".join(error.messages))
+
+
+@api.exception_handler(OutOfScope)
+def _out_of_scope(request: HttpRequest, error: OutOfScope) -> HttpResponse:
+    return error_response(403, "out_of_scope", str(error) or "Out of scope.")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
+    return error_response(403, "forbidden", str(error) or "Not allowed.")
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    return error_response(404, "not_found", str(error) or "Not found.")
+
+
+@api.exception_handler(SchemaValidationError)
+def _malformed(request: HttpRequest, error: SchemaValidationError) -> HttpResponse:
+    details = "; ".join(
+        f"{'.'.join(str(p) for p in item.get('loc', []))}: {item.get('msg', '')}"
+        for item in error.errors[:10]
+    )
+    return error_response(422, "malformed", details or "Malformed request.")
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    return error_response(401, "unauthenticated", "Sign in, or send Authorization: Bearer <key>.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    return error_response(error.status_code, "http_error", str(error))

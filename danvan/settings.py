@@ -57,10 +57,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
     "danvan.accounts",
     "danvan.geography",
     "danvan.organizations",
     "danvan.datasets",
+    "danvan.datasets.exchange",
     "danvan.indicators",
     "danvan.reports",
     "danvan.demo",
@@ -149,6 +151,18 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Uploaded report drafts are checked in memory; refuse anything absurd up front.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
+# Background work (large imports): immediate in the embedded default; a production install
+# points this at a worker-backed backend (e.g. django-tasks' database backend).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "DANVAN_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+# Uploaded figure files are streamed to disk; anything larger goes through import_values.
+DANVAN_IMPORT_MAX_BYTES = int(os.environ.get("DANVAN_IMPORT_MAX_MB", "50")) * 1024 * 1024
 
 LOGGING = {
     "version": 1,

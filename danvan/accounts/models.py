@@ -54,3 +54,28 @@ class User(AbstractUser):
             raise ValidationError(
                 {"home_unit": _("Every user except a superuser has a home unit.")}
             )
+
+
+class ApiToken(models.Model):
+    """A key for programs calling the API as `user` (header `Authorization: Bearer <key>`).
+
+    Only a SHA-256 digest is stored: the key is shown once, when it is created.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the key is for."))
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("key starts with"), max_length=8, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["user__username", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.name} ({self.prefix}…)"

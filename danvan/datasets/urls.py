@@ -1,6 +1,7 @@
 from django.urls import path
 
 from danvan.datasets import views
+from danvan.datasets.exchange import views as exchange_views
 
 app_name = "datasets"
 
@@ -21,4 +22,14 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("completeness/", views.completeness, name="completeness"),
     path("validation/", views.validation_analysis, name="validation"),
+    path("exchange/", exchange_views.exchange_home, name="exchange"),
+    path("exchange/download/", exchange_views.exchange_download, name="exchange-download"),
+    path("exchange/upload/", exchange_views.exchange_upload, name="exchange-upload"),
+    path("exchange/jobs/<int:pk>/", exchange_views.exchange_job, name="exchange-job"),
+    path(
+        "exchange/jobs/<int:pk>/progress/",
+        exchange_views.exchange_job_progress,
+        name="exchange-job-progress",
+    ),
+    path("exchange/jobs/<int:pk>/apply/", exchange_views.exchange_job_apply, name="exchange-apply"),
 ]

@@ -215,3 +215,21 @@ def test_an_incremental_recompute_equals_a_full_one(world, resolution, commune_f
         )
         == incremental
     )
+
+
+def test_an_import_is_reflected_in_the_results(world, resolution):
+    from danvan.datasets.exchange.parsers import RawRow
+    from danvan.datasets.exchange.pipeline import values_import
+
+    put(world.commune_one_b, "members", "2021", 100, "hnd")
+    put(world.commune_one_b, "members_studied", "2021", 50, "hnd")
+    results_compute(resolution)
+    rows = [
+        RawRow(1, "members", "2021", "01101", "hnd", "100"),
+        RawRow(2, "members_studied", "2021", "01101", "hnd", "100"),
+    ]
+
+    summary = values_import(actor=world.district_clerk, rows=rows, dry_run=False)
+
+    assert summary.applied
+    assert result(resolution, "studied", world.province, "2021").value == 75

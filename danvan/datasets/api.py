@@ -1,0 +1,655 @@
+"""The figures API (DHIS2-style where DHIS2 has a name for it): metadata within scope,
+dataValueSets in and out, submissions and their transitions, completeness.
+
+Every unit and organization is resolved through the access module; units are named by GSO
+code in the hierarchy version of the caller's home unit (or `vn-legacy`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import tempfile
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+
+from danvan.accounts import access
+from danvan.accounts.models import User
+from danvan.datasets import services
+from danvan.datasets.exchange import jobs
+from danvan.datasets.exchange.parsers import CsvSource, FileError, JsonSource
+from danvan.datasets.exchange.pipeline import ImportSummary, values_import, version_for
+from danvan.datasets.exchange.writers import Selection, csv_chunks, export_values, json_chunks
+from danvan.datasets.models import DataElement, DataSet, Period, Submission
+from danvan.datasets.queries import EntryForm, completeness_for, period_get
+from danvan.geography.models import AdministrativeUnit
+from danvan.lib.periods import InvalidPeriodError
+from danvan.organizations.models import Organization, OrganizationType
+
+router = Router(tags=["figures"])
+
+
+class OutOfScope(PermissionDenied):
+    """The unit exists but lies outside the caller's scope."""
+
+
+class ApiError(Schema):
+    code: str
+    message: str
+
+
+ERRORS: dict[int, Any] = {400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError, 422: ApiError}
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied("Sign in first.")
+    return user
+
+
+def _unit(request: HttpRequest, code: str) -> AdministrativeUnit:
+    user = _user(request)
+    version = version_for(user)
+    unit = (
+        AdministrativeUnit.objects.select_related("version", "parent")
+        .filter(version=version, code=code.strip())
+        .first()
+    )
+    if unit is None:
+        raise Http404(f"No unit with GSO code {code[:40]!r} in this hierarchy.")
+    if not access.can_view_unit(user, unit):
+        raise OutOfScope("This unit is outside your scope.")
+    return unit
+
+
+def _data_set(code: str) -> DataSet:
+    found = DataSet.objects.filter(code=code).first()
+    if found is None:
+        raise Http404(f"No data set {code[:64]!r}.")
+    return found
+
+
+def _period(ident: str) -> Period:
+    try:
+        return period_get(ident)
+    except InvalidPeriodError as error:
+        raise ValidationError(str(error)) from error
+
+
+# --- metadata --------------------------------------------------------------------------------
+
+
+class UnitOut(Schema):
+    code: str
+    name: str
+    level: int
+    kind: str
+    parent: str | None
+    version: str
+
+
+@router.get("/units", response={200: list[UnitOut], **ERRORS})
+def unit_list(
+    request: HttpRequest,
+    parent: str | None = None,
+    level: int | None = None,
+    q: str | None = None,
+    limit: int = 1000,
+) -> list[UnitOut]:
+    """Units within your scope (by GSO code), optionally the children of `parent`."""
+    user = _user(request)
+    units = access.units_visible_to(user).filter(version=version_for(user))
+    if parent:
+        units = units.filter(parent=_unit(request, parent))
+    if level is not None:
+        units = units.filter(level=level)
+    if q:
+        units = units.search(q)
+    units = units.select_related("parent", "version").order_by("path")[: max(0, min(limit, 5000))]
+    return [
+        UnitOut(
+            code=u.code,
+            name=u.name,
+            level=u.level,
+            kind=u.kind,
+            parent=u.parent.code if u.parent else None,
+            version=u.version.code,
+        )
+        for u in units
+    ]
+
+
+class OrganizationOut(Schema):
+    id: int
+    name: str
+    type: str
+    kind: str
+    unit: str
+
+
+@router.get("/organizations", response={200: list[OrganizationOut], **ERRORS})
+def organization_list(request: HttpRequest, unit: str | None = None) -> list[OrganizationOut]:
+    """Organizations within your scope, optionally at one unit."""
+    found = access.organizations_visible_to(_user(request)).select_related("type", "unit")
+    if unit:
+        found = found.filter(unit=_unit(request, unit))
+    return [
+        OrganizationOut(id=o.pk, name=o.name, type=o.type.code, kind=o.kind, unit=o.unit.code)
+        for o in found.order_by("unit__path", "type__sort_order")[:5000]
+    ]
+
+
+class DataElementOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    value_type: str
+    aggregation: str
+    by_organization: bool
+    organization_types: list[str]
+
+
+@router.get("/dataElements", response={200: list[DataElementOut], **ERRORS})
+def data_element_list(request: HttpRequest) -> list[DataElementOut]:
+    _user(request)
+    return [
+        DataElementOut(
+            code=e.code,
+            name=e.name,
+            name_en=e.name_en,
+            value_type=e.value_type,
+            aggregation=e.aggregation,
+            by_organization=e.disaggregated_by_organization,
+            organization_types=[t.code for t in e.organization_types.all()],
+        )
+        for e in DataElement.objects.prefetch_related("organization_types")
+    ]
+
+
+class DataSetOut(Schema):
+    code: str
+    name: str
+    period_type: str
+    levels: list[int]
+    by_organization: bool
+    organization_types: list[str]
+    elements: list[str]
+
+
+@router.get("/dataSets", response={200: list[DataSetOut], **ERRORS})
+def data_set_list(request: HttpRequest) -> list[DataSetOut]:
+    _user(request)
+    out = []
+    for d in DataSet.objects.prefetch_related("organization_types", "sections__items__element"):
+        elements = [
+            item.element.code
+            for section in d.sections.all()
+            for item in sorted(section.items.all(), key=lambda i: i.sort_order)
+        ]
+        out.append(
+            DataSetOut(
+                code=d.code,
+                name=d.name,
+                period_type=d.period_type,
+                levels=[int(level) for level in d.levels],
+                by_organization=d.reported_by_organizations,
+                organization_types=[t.code for t in d.organization_types.all()],
+                elements=elements,
+            )
+        )
+    return out
+
+
+class PeriodOut(Schema):
+    id: str
+    type: str
+    start_date: datetime.date
+    end_date: datetime.date
+    name: str
+
+
+@router.get("/periods", response={200: list[PeriodOut], **ERRORS})
+def period_list(request: HttpRequest, type: str | None = None) -> list[PeriodOut]:
+    """Periods that hold figures or forms (of one type: yearly, six_monthly, quarterly,
+    monthly)."""
+    _user(request)
+    periods = Period.objects.all()
+    if type:
+        periods = periods.filter(type=type)
+    return [
+        PeriodOut(id=p.id, type=p.type, start_date=p.start_date, end_date=p.end_date, name=str(p))
+        for p in periods[:1000]
+    ]
+
+
+# --- data values -----------------------------------------------------------------------------
+
+
+class DataValueOut(Schema):
+    dataElement: str
+    categoryOptionCombo: str
+    period: str
+    orgUnit: str
+    value: str
+    comment: str
+    storedBy: str
+    lastUpdated: str
+
+
+class DataValueSetOut(Schema):
+    dataSet: str
+    period: str
+    orgUnit: str
+    completeDate: str
+    dataValues: list[DataValueOut]
+
+
+class DataValueSetQuery(Schema):
+    dataSet: str
+    period: str
+    orgUnit: str
+    children: bool = False
+
+
+@router.get("/dataValueSets", response={200: DataValueSetOut, **ERRORS})
+def data_value_set_get(
+    request: HttpRequest, filters: Query[DataValueSetQuery]
+) -> StreamingHttpResponse:
+    """The figures of a data set for a period at a unit (and, with children=true, below it),
+    as a DHIS2 dataValueSets document."""
+    user = _user(request)
+    selection = Selection(
+        _data_set(filters.dataSet),
+        _period(filters.period),
+        _unit(request, filters.orgUnit),
+        filters.children,
+    )
+    body = json_chunks(export_values(user, selection), selection)
+    return StreamingHttpResponse(body, content_type="application/json")
+
+
+class ConflictOut(Schema):
+    line: int
+    code: str
+    reason: str
+    dataElement: str
+    orgUnit: str
+    period: str
+    categoryOptionCombo: str
+    value: str
+
+
+class FindingOut(Schema):
+    severity: str
+    orgUnit: str
+    categoryOptionCombo: str
+    period: str
+    rule: str
+    message: str
+    detail: str
+
+
+class ImportCountOut(Schema):
+    imported: int
+    updated: int
+    unchanged: int
+    ignored: int
+    rejected: int
+
+
+class ImportSummaryOut(Schema):
+    status: str
+    dryRun: bool
+    applied: bool
+    importCount: ImportCountOut
+    conflicts: list[ConflictOut]
+    findings: list[FindingOut]
+
+
+def _summary_out(summary: ImportSummary) -> ImportSummaryOut:
+    if summary.rejected:
+        status = "ERROR"
+    elif summary.rule_errors or summary.rule_warnings:
+        status = "WARNING"
+    else:
+        status = "SUCCESS"
+    return ImportSummaryOut(
+        status=status,
+        dryRun=summary.dry_run,
+        applied=summary.applied,
+        importCount=ImportCountOut(
+            imported=summary.new,
+            updated=summary.changed,
+            unchanged=summary.unchanged,
+            ignored=summary.skipped,
+            rejected=summary.rejected,
+        ),
+        conflicts=[
+            ConflictOut(
+                line=r.line,
+                code=r.code,
+                reason=r.reason,
+                dataElement=r.element,
+                orgUnit=r.unit,
+                period=r.period,
+                categoryOptionCombo=r.option,
+                value=r.value,
+            )
+            for r in summary.rejections
+        ],
+        findings=[
+            FindingOut(
+                severity=f.severity,
+                orgUnit=f.unit,
+                categoryOptionCombo=f.option,
+                period=f.period,
+                rule=f.rule,
+                message=f.message,
+                detail=f.detail,
+            )
+            for f in summary.findings
+        ],
+    )
+
+
+_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["dataValues"],
+                    "properties": {
+                        "dataSet": {"type": "string"},
+                        "period": {"type": "string"},
+                        "orgUnit": {"type": "string"},
+                        "completeDate": {"type": "string"},
+                        "dataValues": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "dataElement": {"type": "string"},
+                                    "categoryOptionCombo": {"type": "string"},
+                                    "period": {"type": "string"},
+                                    "orgUnit": {"type": "string"},
+                                    "value": {"type": "string"},
+                                    "comment": {"type": "string"},
+                                },
+                            },
+                        },
+                    },
+                }
+            },
+            "text/csv": {"schema": {"type": "string"}},
+        },
+    }
+}
+
+
+@router.post(
+    "/dataValueSets",
+    response={200: ImportSummaryOut, 409: ImportSummaryOut, 413: ApiError, **ERRORS},
+    openapi_extra=_BODY,
+)
+def data_value_set_post(
+    request: HttpRequest, dryRun: bool = False, dataSet: str | None = None
+) -> Status[ImportSummaryOut] | Status[ApiError]:
+    """Import a dataValueSets document (JSON) or DHIS2 CSV (`Content-Type: text/csv`).
+
+    All or nothing: if any value is rejected nothing is written and the answer is 409 with
+    every conflict. `dryRun=true` checks without writing.
+    """
+    user = _user(request)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > jobs.max_upload_bytes():
+        return Status(413, ApiError(code="too_large", message=jobs.too_large_message()))
+    content_type = request.content_type or ""
+    with tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024) as stream:
+        written = 0
+        while block := request.read(1024 * 1024):
+            written += len(block)
+            if written > jobs.max_upload_bytes():
+                return Status(413, ApiError(code="too_large", message=jobs.too_large_message()))
+            stream.write(block)
+        stream.seek(0)
+        try:
+            if "csv" in content_type:
+                head = stream.read(65536)
+                stream.seek(0)
+                source: CsvSource | JsonSource = CsvSource(stream, written, head)
+            else:
+                source = JsonSource(stream, written)
+            summary = values_import(
+                actor=user,
+                rows=source,
+                dry_run=dryRun,
+                data_set_code=dataSet or None,
+                remote_address=request.META.get("REMOTE_ADDR") or None,
+            )
+        except FileError as error:
+            return Status(400, ApiError(code=error.code, message=error.message))
+    if summary.file_error:
+        return Status(400, ApiError(code=summary.file_error_code, message=summary.file_error))
+    return Status(409 if summary.rejected else 200, _summary_out(summary))
+
+
+# Not in the OpenAPI schema: its body is CSV, which the schema language cannot describe here.
+@router.get("/dataValueSets.csv", include_in_schema=False)
+def data_value_set_csv(
+    request: HttpRequest, filters: Query[DataValueSetQuery]
+) -> StreamingHttpResponse:
+    """The same figures as DHIS2 CSV."""
+    user = _user(request)
+    selection = Selection(
+        _data_set(filters.dataSet),
+        _period(filters.period),
+        _unit(request, filters.orgUnit),
+        filters.children,
+    )
+    return StreamingHttpResponse(
+        csv_chunks(export_values(user, selection)), content_type="text/csv; charset=utf-8"
+    )
+
+
+# --- submissions -----------------------------------------------------------------------------
+
+
+class SubmissionOut(Schema):
+    id: int
+    dataSet: str
+    period: str
+    orgUnit: str
+    categoryOptionCombo: str
+    status: str
+    submittedAt: datetime.datetime | None
+    decidedAt: datetime.datetime | None
+    lastComment: str
+
+
+def _submission_out(s: Submission) -> SubmissionOut:
+    return SubmissionOut(
+        id=s.pk,
+        dataSet=s.data_set.code,
+        period=s.period_id,
+        orgUnit=s.unit.code,
+        categoryOptionCombo=s.organization.type.code if s.organization else "default",
+        status=s.status,
+        submittedAt=s.submitted_at,
+        decidedAt=s.decided_at,
+        lastComment=s.last_comment,
+    )
+
+
+class SubmissionQuery(Schema):
+    dataSet: str | None = None
+    period: str | None = None
+    orgUnit: str | None = None
+    status: str | None = None
+
+
+@router.get("/submissions", response={200: list[SubmissionOut], **ERRORS})
+def submission_list(request: HttpRequest, filters: Query[SubmissionQuery]) -> list[SubmissionOut]:
+    """Forms within your scope and their state (at most 1000)."""
+    user = _user(request)
+    found = Submission.objects.filter(unit__in=access.units_visible_to(user)).select_related(
+        "data_set", "unit", "organization__type"
+    )
+    if filters.orgUnit:
+        found = found.filter(
+            unit__in=AdministrativeUnit.objects.within(_unit(request, filters.orgUnit))
+        )
+    if filters.dataSet:
+        found = found.filter(data_set__code=filters.dataSet)
+    if filters.period:
+        found = found.filter(period_id=filters.period)
+    if filters.status:
+        found = found.filter(status=filters.status)
+    if not user.is_superuser:
+        visible = access.organizations_visible_to(user)
+        found = found.filter(organization__isnull=True) | found.filter(organization__in=visible)
+    return [_submission_out(s) for s in found.order_by("period_id", "unit__path", "pk")[:1000]]
+
+
+class SubmitIn(Schema):
+    dataSet: str
+    period: str
+    orgUnit: str
+    categoryOptionCombo: str = "default"
+    comment: str = ""
+
+
+@router.post("/submissions", response={200: SubmissionOut, **ERRORS})
+def submission_submit(request: HttpRequest, payload: SubmitIn) -> SubmissionOut:
+    """Submit a form to the level above (same checks as the entry page)."""
+    user = _user(request)
+    unit = _unit(request, payload.orgUnit)
+    data_set = _data_set(payload.dataSet)
+    organization = None
+    if payload.categoryOptionCombo not in ("", "default"):
+        option = OrganizationType.objects.filter(code=payload.categoryOptionCombo).first()
+        if option is None:
+            raise Http404("No such organization type.")
+        found = Organization.objects.filter(
+            unit=unit, type=option, kind=Organization.Kind.TERRITORIAL
+        ).first()
+        if found is None:
+            raise Http404("No such organization at this unit.")
+        organization = access.organization_for_user(user, found.pk)
+    form = EntryForm(data_set, unit, organization, _period(payload.period))
+    submission = services.submission_submit(
+        actor=user,
+        form=form,
+        comment=payload.comment,
+        remote_address=request.META.get("REMOTE_ADDR") or None,
+    )
+    return _submission_out(submission)
+
+
+class DecisionIn(Schema):
+    comment: str = ""
+
+
+_DECISIONS = {
+    "approve": services.submission_approve,
+    "return": services.submission_return,
+    "reopen": services.submission_reopen,
+}
+
+
+@router.post("/submissions/{submission_id}/{action}", response={200: SubmissionOut, **ERRORS})
+def submission_decide(
+    request: HttpRequest, submission_id: int, action: str, payload: DecisionIn
+) -> SubmissionOut:
+    """approve, return (comment required) or reopen (comment required) a form."""
+    user = _user(request)
+    submission = (
+        Submission.objects.select_related("data_set", "unit", "organization__type", "period")
+        .filter(pk=submission_id)
+        .first()
+    )
+    if submission is None or not access.can_view_unit(user, submission.unit):
+        raise Http404("No such submission.")
+    decide = _DECISIONS.get(action)
+    if decide is None:
+        raise Http404("No such action: use approve, return or reopen.")
+    decided = decide(
+        actor=user,
+        submission=submission,
+        comment=payload.comment,
+        remote_address=request.META.get("REMOTE_ADDR") or None,
+    )
+    return _submission_out(decided)
+
+
+# --- completeness ----------------------------------------------------------------------------
+
+
+class CompletenessRowOut(Schema):
+    orgUnit: str
+    name: str
+    ownFormsOnly: bool
+    expected: int
+    submitted: int
+    approved: int
+    onTime: int
+
+
+class CompletenessOut(Schema):
+    dataSet: str
+    period: str
+    orgUnit: str
+    deadline: datetime.date
+    rows: list[CompletenessRowOut]
+    total: CompletenessRowOut
+
+
+@router.get("/completeness", response={200: CompletenessOut, **ERRORS})
+def completeness(request: HttpRequest, dataSet: str, period: str, orgUnit: str) -> CompletenessOut:
+    """Expected, submitted, approved and on-time forms under a unit, by child unit."""
+    user = _user(request)
+    unit = _unit(request, orgUnit)
+    data_set = _data_set(dataSet)
+    chosen = _period(period)
+    report = completeness_for(
+        data_set, chosen, unit, timezone.localdate(), access.organizations_visible_to(user)
+    )
+
+    def row(r: Any) -> CompletenessRowOut:
+        return CompletenessRowOut(
+            orgUnit=r.unit.code,
+            name=r.unit.name,
+            ownFormsOnly=r.own_forms_only,
+            expected=r.expected,
+            submitted=r.submitted,
+            approved=r.approved,
+            onTime=r.on_time,
+        )
+
+    return CompletenessOut(
+        dataSet=data_set.code,
+        period=chosen.id,
+        orgUnit=unit.code,
+        deadline=report.deadline,
+        rows=[row(r) for r in report.rows],
+        total=row(report.total),
+    )
+
+
+def error_response(status: int, code: str, message: str) -> HttpResponse:
+    """Used by the API's exception handlers (danvan/api.py)."""
+    import json
+
+    return HttpResponse(
+        json.dumps({"code": code, "message": message}, ensure_ascii=False),
+        status=status,
+        content_type="application/json",
+    )

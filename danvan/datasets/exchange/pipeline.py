@@ -1,0 +1,671 @@
+"""The one import pipeline: rows of any format -> checked -> previewed or applied.
+
+Every row goes through the rules of `data_value_save` (scope through the access module,
+the form's state and reporting window, `value_parse`), plus checks only a file needs
+(codes, duplicates). Writes are set-based: rows are taken in chunks, existing values of a
+chunk are read in one query, and new values, changes and their audit rows are written with
+one `executemany` each. Everything runs in one transaction: a dry run, or any rejected row,
+rolls it all back, so a file is imported whole or not at all.
+
+Memory: rows stream through; what grows with the file is one integer per distinct figure
+(to find duplicate rows) and one entry per form touched (for the validation rules).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import itertools
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from danvan.accounts import access
+from danvan.accounts.models import User
+from danvan.datasets.exchange.parsers import FileError, RawRow
+from danvan.datasets.exchange.text import clean_text
+from danvan.datasets.models import (
+    DataElement,
+    DataSet,
+    DataSetElement,
+    DataValue,
+    DataValueAudit,
+    Period,
+    Submission,
+)
+from danvan.datasets.queries import ValueLookup, period_get
+from danvan.datasets.services import value_parse
+from danvan.datasets.validation import rules_check, rules_for
+from danvan.geography.models import AdministrativeUnit, HierarchyVersion
+from danvan.indicators.services import results_refresh_many
+from danvan.lib.expressions import expression_parse
+from danvan.lib.periods import InvalidPeriodError
+from danvan.organizations.models import Organization, OrganizationType
+
+CHUNK_SIZE = 5000
+MAX_REPORTED = 1000  # rejected rows and rule findings kept for the preview
+DEFAULT_OPTIONS = frozenset({"", "default", "HllvX50cXC0"})  # DHIS2's default combo uid
+DEFAULT_VERSION = "vn-legacy"
+LOCKED = (Submission.Status.SUBMITTED, Submission.Status.APPROVED)
+
+
+@dataclass
+class Rejection:
+    line: int
+    sheet: str
+    code: str
+    reason: str
+    element: str = ""
+    unit: str = ""
+    period: str = ""
+    option: str = ""
+    value: str = ""
+
+
+@dataclass
+class Finding:
+    """A validation rule that fails for a form the file touches."""
+
+    severity: str
+    unit: str
+    option: str
+    period: str
+    rule: str
+    message: str
+    detail: str
+
+
+@dataclass
+class ImportSummary:
+    rows: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    skipped: int = 0  # blank values: nothing to import
+    rejected: int = 0
+    converted: int = 0  # texts converted from TCVN3
+    rule_errors: int = 0
+    rule_warnings: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    file_error: str = ""
+    file_error_code: str = ""
+    digest: str = ""  # of every row's outcome: the preview a confirmation must match
+    dry_run: bool = True
+    applied: bool = False
+    stale: bool = False
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected and not self.file_error and not self.stale
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ImportSummary:
+        data = dict(data)
+        rejections = [Rejection(**r) for r in data.pop("rejections", [])]
+        findings = [Finding(**f) for f in data.pop("findings", [])]
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known, rejections=rejections, findings=findings)
+
+    def reject(self, row: RawRow, code: str, reason: str) -> None:
+        self.rejected += 1
+        if len(self.rejections) < MAX_REPORTED:
+            self.rejections.append(
+                Rejection(
+                    row.line,
+                    row.sheet,
+                    code,
+                    reason,
+                    row.element[:64],
+                    row.unit[:64],
+                    row.period[:16],
+                    row.option[:32],
+                    row.value[:32],
+                )
+            )
+
+
+class _Rollback(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class _Checked:
+    row: RawRow
+    element: DataElement
+    unit: AdministrativeUnit
+    period: Period
+    option: OrganizationType | None
+    organization: Organization | None
+    data_sets: list[DataSet]
+    value: Decimal
+    comment: str | None
+    key: int
+
+
+def version_for(actor: User | None) -> HierarchyVersion | None:
+    """Unit codes are read in the hierarchy version of the user's home unit, else the
+    legacy (pre-2025) version, else the newest."""
+    if actor is not None and actor.home_unit_id is not None and actor.home_unit is not None:
+        return actor.home_unit.version
+    return (
+        HierarchyVersion.objects.filter(code=DEFAULT_VERSION).first()
+        or HierarchyVersion.objects.order_by("-valid_from", "-pk").first()
+    )
+
+
+class _Context:
+    """What the checks need, loaded once per import or once per unit/period/element."""
+
+    def __init__(self, actor: User, data_set_code: str | None, today: datetime.date | None) -> None:
+        self.actor = actor
+        self.today = today or timezone.localdate()
+        self.version = version_for(actor)
+        self.elements = {
+            e.code: e for e in DataElement.objects.prefetch_related("organization_types")
+        }
+        self.element_types = {
+            e.id: {t.id for t in e.organization_types.all()} for e in self.elements.values()
+        }
+        self.options = {t.code: t for t in OrganizationType.objects.all()}
+        data_sets = {d.id: d for d in DataSet.objects.prefetch_related("organization_types")}
+        self.data_set_types = {
+            d.id: {t.id for t in d.organization_types.all()} for d in data_sets.values()
+        }
+        self.placements: dict[int, list[tuple[DataSet, list[int]]]] = {}
+        for item in DataSetElement.objects.select_related("section").order_by("pk"):
+            data_set = data_sets[item.section.data_set_id]
+            self.placements.setdefault(item.element_id, []).append((data_set, item.levels))
+        self.only_data_set: DataSet | None = None
+        if data_set_code:
+            self.only_data_set = next(
+                (d for d in data_sets.values() if d.code == data_set_code), None
+            )
+            if self.only_data_set is None:
+                raise FileError(
+                    "unknown_data_set",
+                    _("Unknown data set “%(code)s”.") % {"code": data_set_code[:64]},
+                )
+        self.units: dict[str, AdministrativeUnit | None] = {}
+        self.unit_writable: dict[int, bool] = {}
+        self.organizations: dict[tuple[int, int], Organization | None] = {}
+        self.organization_writable: dict[int, bool] = {}
+        self.periods: dict[str, Period | None] = {}
+        self.period_index: dict[str, int] = {}
+        self.forms: dict[tuple[int, int, int, str], list[DataSet] | str] = {}
+        self.seen: set[int] = set()  # every figure met so far: the duplicate index
+        self.touched: set[tuple[int, str, int, int | None]] = set()
+        self.hasher = hashlib.sha256()
+
+    def period(self, ident: str) -> Period | None:
+        if ident not in self.periods:
+            try:
+                self.periods[ident] = period_get(ident)
+                self.period_index.setdefault(ident, len(self.period_index) + 1)
+            except InvalidPeriodError:
+                self.periods[ident] = None
+        return self.periods[ident]
+
+    def units_load(self, codes: Iterable[str]) -> None:
+        missing = {c for c in codes if c not in self.units}
+        if not missing:
+            return
+        found = AdministrativeUnit.objects.filter(version=self.version, code__in=missing).only(
+            "pk", "code", "path", "level", "version_id", "parent_id", "name"
+        )
+        for unit in found:
+            self.units[unit.code] = unit
+        for code in missing:
+            self.units.setdefault(code, None)
+        new_ids = [u.id for c in missing if (u := self.units[c]) is not None]
+        if new_ids:
+            organizations = Organization.objects.filter(
+                unit_id__in=new_ids, kind=Organization.Kind.TERRITORIAL
+            ).select_related("unit", "type")
+            for organization in organizations:
+                self.organizations[(organization.unit_id, organization.type_id)] = organization
+
+    def unit_ok(self, unit: AdministrativeUnit) -> bool:
+        if unit.id not in self.unit_writable:
+            self.unit_writable[unit.id] = access.can_change_unit(self.actor, unit)
+        return self.unit_writable[unit.id]
+
+    def organization_ok(self, organization: Organization) -> bool:
+        if organization.id not in self.organization_writable:
+            self.organization_writable[organization.id] = access.can_change_organization(
+                self.actor, organization
+            )
+        return self.organization_writable[organization.id]
+
+    def forms_for(
+        self,
+        element: DataElement,
+        unit: AdministrativeUnit,
+        option: OrganizationType | None,
+        period: Period,
+    ) -> list[DataSet] | str:
+        """The data sets whose form for this unit asks for this figure, or why none does."""
+        cache_key = (element.id, unit.level, option.id if option else 0, period.id)
+        if cache_key in self.forms:
+            return self.forms[cache_key]
+        found: list[DataSet] = []
+        reason = _("This figure is not collected at this unit's level.")
+        for data_set, levels in self.placements.get(element.id, []):
+            if self.only_data_set is not None and data_set.id != self.only_data_set.id:
+                continue
+            if unit.level not in data_set.levels or (levels and unit.level not in levels):
+                continue
+            if data_set.reported_by_organizations != (option is not None):
+                continue
+            allowed = self.data_set_types[data_set.id]
+            if option is not None and allowed and option.id not in allowed:
+                continue
+            if data_set.period_type != period.type:
+                reason = _("This figure is collected for periods of another type.")
+                continue
+            opens = data_set.window(period.spec)[0]
+            if self.today < opens:
+                reason = _("The period %(period)s opens for entry on %(date)s.") % {
+                    "period": period.id,
+                    "date": opens.strftime("%d/%m/%Y"),
+                }
+                continue
+            found.append(data_set)
+        result: list[DataSet] | str = found or reason
+        self.forms[cache_key] = result
+        return result
+
+    def key(
+        self, element: DataElement, option: OrganizationType | None, unit_id: int, period: Period
+    ) -> int:
+        # One integer per figure keeps the duplicate index small.
+        return (
+            ((element.id << 16 | (option.id if option else 0)) << 40 | unit_id) << 20
+        ) | self.period_index[period.id]
+
+
+def _check(ctx: _Context, row: RawRow, summary: ImportSummary) -> _Checked | None:
+    """The row checked on its own, or None (rejected, or blank)."""
+    if row.problem:
+        summary.reject(row, "malformed", row.problem)
+        return None
+    row.element, row.period, row.unit = row.element.strip(), row.period.strip(), row.unit.strip()
+    row.option = row.option.strip()
+    if not row.value.strip():
+        summary.skipped += 1
+        return None
+    comment = row.comment
+    if comment:
+        comment, converted = clean_text(comment)
+        summary.converted += converted
+    element = ctx.elements.get(row.element)
+    if element is None:
+        summary.reject(row, "unknown_element", _("Unknown data element code."))
+        return None
+    period = ctx.period(row.period)
+    if period is None:
+        summary.reject(
+            row, "invalid_period", _("Not a period: use 2021, 2021S1, 2021Q3 or 202107.")
+        )
+        return None
+    unit = ctx.units.get(row.unit)
+    if unit is None:
+        summary.reject(row, "unknown_unit", _("Unknown unit code (GSO code) in this hierarchy."))
+        return None
+    if not ctx.unit_ok(unit):
+        summary.reject(
+            row, "out_of_scope", _("Out of scope: you may not enter figures for this unit.")
+        )
+        return None
+    option: OrganizationType | None = None
+    organization: Organization | None = None
+    if element.disaggregated_by_organization:
+        option = ctx.options.get(row.option)
+        if option is None:
+            summary.reject(
+                row,
+                "unknown_option",
+                _("This figure is reported by organization: give the organization type code."),
+            )
+            return None
+        allowed = ctx.element_types[element.id]
+        if allowed and option.id not in allowed:
+            summary.reject(
+                row, "option_not_allowed", _("This organization does not report this figure.")
+            )
+            return None
+        organization = ctx.organizations.get((unit.id, option.id))
+        if organization is None:
+            summary.reject(
+                row, "no_organization", _("This organization does not exist at this unit.")
+            )
+            return None
+        if not ctx.organization_ok(organization):
+            summary.reject(
+                row,
+                "out_of_scope",
+                _("Out of scope: you may not enter figures for this organization."),
+            )
+            return None
+    elif row.option not in DEFAULT_OPTIONS:
+        summary.reject(
+            row, "option_not_allowed", _("This figure is not broken down by organization.")
+        )
+        return None
+    forms = ctx.forms_for(element, unit, option, period)
+    if isinstance(forms, str):
+        summary.reject(row, "not_in_form", forms)
+        return None
+    try:
+        value = value_parse(element, row.value)
+    except ValidationError as error:
+        summary.reject(row, "invalid_value", " ".join(error.messages))
+        return None
+    return _Checked(
+        row, element, unit, period, option, organization, forms, value, comment,
+        ctx.key(element, option, unit.id, period),
+    )  # fmt: skip
+
+
+class _Writer:
+    """Set-based writes of values and their audit rows, same columns as the ORM writes."""
+
+    def __init__(self, actor: User, remote_address: str | None) -> None:
+        ops = connection.ops
+        qn = ops.quote_name
+        now = ops.adapt_datetimefield_value(timezone.now())
+        self.actor_id = actor.id
+        self.now = now
+        self.remote_address = remote_address
+        # What the import changed, so indicator results can be brought up to date after it.
+        self.touched_units: set[int] = set()
+        self.touched_periods: set[str] = set()
+        value_table = qn(DataValue._meta.db_table)
+        audit_table = qn(DataValueAudit._meta.db_table)
+        value_columns = [
+            "element_id", "organization_type_id", "unit_id", "period_id", "value", "comment",
+            "source", "revision", "stored_by_id", "created_at", "updated_at",
+        ]  # fmt: skip
+        audit_columns = [
+            "element_id", "organization_type_id", "unit_id", "period_id", "action",
+            "old_value", "new_value", "comment", "source", "user_id", "remote_address",
+            "created_at",
+        ]  # fmt: skip
+        self.insert_sql = (
+            f"INSERT INTO {value_table} ({', '.join(map(qn, value_columns))}) "
+            f"VALUES ({', '.join(['%s'] * len(value_columns))})"
+        )
+        self.update_sql = (
+            f"UPDATE {value_table} SET {qn('value')} = %s, {qn('comment')} = %s, "
+            f"{qn('source')} = %s, {qn('stored_by_id')} = %s, "
+            f"{qn('revision')} = {qn('revision')} + 1, {qn('updated_at')} = %s "
+            f"WHERE {qn('id')} = %s"
+        )
+        self.audit_sql = (
+            f"INSERT INTO {audit_table} ({', '.join(map(qn, audit_columns))}) "
+            f"VALUES ({', '.join(['%s'] * len(audit_columns))})"
+        )
+
+    def decimal(self, value: Decimal | None) -> Any:
+        # What DecimalField hands the driver (adapt_decimalfield_value is the identity).
+        return value
+
+    def write(
+        self,
+        new: list[_Checked],
+        changed: list[tuple[_Checked, int, Decimal, str]],
+    ) -> None:
+        source = DataValue.Source.IMPORTED
+        audits = []
+        inserts = []
+        for item in new:
+            option_id = item.option.id if item.option else None
+            comment = item.comment or ""
+            value = self.decimal(item.value)
+            inserts.append(
+                (
+                    item.element.id, option_id, item.unit.id, item.period.id, value, comment,
+                    source, 1, self.actor_id, self.now, self.now,
+                )
+            )  # fmt: skip
+            audits.append(
+                (
+                    item.element.id, option_id, item.unit.id, item.period.id,
+                    DataValueAudit.Action.CREATE, None, value, comment, source,
+                    self.actor_id, self.remote_address, self.now,
+                )
+            )  # fmt: skip
+        updates = []
+        for item, pk, old_value, old_comment in changed:
+            option_id = item.option.id if item.option else None
+            comment = item.comment if item.comment is not None else old_comment
+            value = self.decimal(item.value)
+            updates.append((value, comment, source, self.actor_id, self.now, pk))
+            audits.append(
+                (
+                    item.element.id, option_id, item.unit.id, item.period.id,
+                    DataValueAudit.Action.UPDATE, self.decimal(old_value), value, comment,
+                    source, self.actor_id, self.remote_address, self.now,
+                )
+            )  # fmt: skip
+        for item in new:
+            self.touched_units.add(item.unit.id)
+            self.touched_periods.add(item.period.id)
+        for item, _pk, _old_value, _old_comment in changed:
+            self.touched_units.add(item.unit.id)
+            self.touched_periods.add(item.period.id)
+        with connection.cursor() as cursor:
+            if inserts:
+                cursor.executemany(self.insert_sql, inserts)
+            if updates:
+                cursor.executemany(self.update_sql, updates)
+            if audits:
+                cursor.executemany(self.audit_sql, audits)
+
+
+def _process(ctx: _Context, writer: _Writer, rows: list[RawRow], summary: ImportSummary) -> None:
+    ctx.units_load({r.unit.strip() for r in rows})
+    checked = [c for row in rows if (c := _check(ctx, row, summary)) is not None]
+    if not checked:
+        return
+    unit_ids = {c.unit.id for c in checked}
+    period_ids = {c.period.id for c in checked}
+    locked = set(
+        Submission.objects.filter(
+            unit_id__in=unit_ids, period_id__in=period_ids, status__in=LOCKED
+        ).values_list("data_set_id", "unit_id", "organization_id", "period_id")
+    )
+    existing: dict[int, tuple[int, Decimal, str]] = {}
+    found = DataValue.objects.filter(
+        unit_id__in=unit_ids,
+        period_id__in=period_ids,
+        element_id__in={c.element.id for c in checked},
+    ).values_list(
+        "pk", "element_id", "organization_type_id", "unit_id", "period_id", "value", "comment"
+    )
+    for pk, element_id, option_id, unit_id, period_id, value, comment in found.iterator(
+        chunk_size=CHUNK_SIZE
+    ):
+        if period_id not in ctx.period_index:
+            continue
+        key = (((element_id << 16 | (option_id or 0)) << 40 | unit_id) << 20) | ctx.period_index[
+            period_id
+        ]
+        existing[key] = (pk, value, comment)
+    pending: dict[int, tuple[Decimal, int]] = {}  # this chunk's figures: value, row
+    new: list[_Checked] = []
+    changed: list[tuple[_Checked, int, Decimal, str]] = []
+    for item in checked:
+        organization_id = item.organization.id if item.organization else None
+        if any(
+            (d.id, item.unit.id, organization_id, item.period.id) in locked for d in item.data_sets
+        ):
+            summary.reject(
+                item.row,
+                "locked",
+                _("The form has been submitted or approved: its figures can no longer be changed."),
+            )
+            continue
+        current = existing.get(item.key)
+        if item.key in ctx.seen:
+            # The first row's value is in this chunk, or already in the database.
+            first_value, first_line = pending.get(item.key, (current[1] if current else None, 0))
+            if first_value is None or first_value != item.value:
+                summary.reject(
+                    item.row,
+                    "duplicate",
+                    _("Row %(line)s gives the same figure a different value.")
+                    % {"line": first_line}
+                    if first_line
+                    else _("An earlier row gives the same figure a different value."),
+                )
+            else:
+                summary.unchanged += 1
+            continue
+        ctx.seen.add(item.key)
+        pending[item.key] = (item.value, item.row.line)
+        ctx.hasher.update(
+            f"{item.key}:{item.value}:{item.comment}:{current[1] if current else None}\n".encode()
+        )
+        if current is None:
+            new.append(item)
+        elif current[1] == item.value and (item.comment is None or item.comment == current[2]):
+            summary.unchanged += 1
+            continue
+        else:
+            changed.append((item, current[0], current[1], current[2]))
+        for data_set in item.data_sets:
+            ctx.touched.add(
+                (data_set.id, item.period.id, item.unit.id, item.option.id if item.option else None)
+            )
+    summary.new += len(new)
+    summary.changed += len(changed)
+    writer.write(new, changed)
+
+
+def _rules_check(ctx: _Context, summary: ImportSummary) -> None:
+    """Validation rules of every form the file changes, on the values as they would be.
+
+    The same evaluation as `violations_in`, reading only the figures the rules name.
+    """
+    groups: dict[tuple[int, str], dict[int, set[str | None]]] = {}
+    option_codes: dict[int | None, str | None] = {t.id: t.code for t in ctx.options.values()}
+    option_codes[None] = None
+    for data_set_id, period_id, unit_id, option_id in ctx.touched:
+        groups.setdefault((data_set_id, period_id), {}).setdefault(unit_id, set()).add(
+            option_codes[option_id]
+        )
+    data_sets = {d.id: d for d in DataSet.objects.filter(pk__in={k[0] for k in groups})}
+    for (data_set_id, period_id), units in sorted(groups.items()):
+        data_set = data_sets[data_set_id]
+        rules = rules_for(data_set)
+        named = {
+            ref.code
+            for rule in rules
+            for text in (rule.left, rule.right)
+            for ref in expression_parse(text).refs
+        }
+        if not rules or not named:
+            continue
+        unit_ids = sorted(units)
+        for start in range(0, len(unit_ids), 2000):
+            batch = unit_ids[start : start + 2000]
+            codes = dict(AdministrativeUnit.objects.filter(pk__in=batch).values_list("pk", "code"))
+            rows = DataValue.objects.filter(
+                period_id=period_id, unit_id__in=batch, element__code__in=named
+            ).values_list("unit_id", "organization_type__code", "element__code", "value")
+            forms: dict[tuple[int, str | None], list[tuple[str, str | None, Decimal]]] = {}
+            for unit_id, option_code, code, value in rows.iterator(chunk_size=CHUNK_SIZE):
+                key = (unit_id, option_code if data_set.reported_by_organizations else None)
+                forms.setdefault(key, []).append((code, option_code, value))
+            for (unit_id, option), values in sorted(
+                forms.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")
+            ):
+                if option not in units[unit_id]:
+                    continue
+                for violation in rules_check(rules, ValueLookup(values, option)):
+                    if violation.is_error:
+                        summary.rule_errors += 1
+                    else:
+                        summary.rule_warnings += 1
+                    if len(summary.findings) < MAX_REPORTED:
+                        summary.findings.append(
+                            Finding(
+                                violation.severity,
+                                codes.get(unit_id, ""),
+                                option or "",
+                                period_id,
+                                violation.rule_code,
+                                violation.message,
+                                violation.detail,
+                            )
+                        )
+
+
+def _chunks(rows: Iterable[RawRow], size: int) -> Iterator[list[RawRow]]:
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def values_import(
+    *,
+    actor: User,
+    rows: Iterable[RawRow],
+    dry_run: bool = True,
+    data_set_code: str | None = None,
+    expect: str | None = None,
+    remote_address: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    today: datetime.date | None = None,
+) -> ImportSummary:
+    """Check every row and, unless `dry_run` or a row is rejected, write them all.
+
+    `expect` is the digest of the preview the user confirmed: if the file or the stored
+    figures changed since, nothing is written (`stale`).
+    A `FileError` from the reader becomes `summary.file_error`; nothing is written.
+    """
+    started = time.monotonic()
+    summary = ImportSummary(dry_run=dry_run)
+    if connection.vendor == "sqlite":
+        # A large import touches many index pages; SQLite's default 2 MB cache thrashes.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -131072")
+    try:
+        with transaction.atomic():
+            ctx = _Context(actor, data_set_code, today)
+            writer = _Writer(actor, remote_address)
+            for chunk in _chunks(rows, CHUNK_SIZE):
+                summary.rows += len(chunk)
+                _process(ctx, writer, chunk, summary)
+                if progress is not None:
+                    progress(summary.rows)
+            _rules_check(ctx, summary)
+            summary.digest = ctx.hasher.hexdigest()
+            if expect is not None and summary.digest != expect:
+                summary.stale = True
+            if dry_run or not summary.ok:
+                raise _Rollback
+            results_refresh_many(unit_ids=writer.touched_units, period_ids=writer.touched_periods)
+            summary.applied = True
+    except _Rollback:
+        pass
+    except FileError as error:
+        summary.file_error, summary.file_error_code = error.message, error.code
+    except IntegrityError:
+        # Another write created one of these figures between our read and our insert.
+        summary.file_error_code = "conflict"
+        summary.file_error = _("Figures changed while the file was being imported: try again.")
+    summary.seconds = round(time.monotonic() - started, 3)
+    return summary

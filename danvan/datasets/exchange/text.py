@@ -1,0 +1,84 @@
+"""Text coming from files: Unicode NFC, and legacy TCVN3 (ABC, fonts .VnTime) detected
+and converted.
+
+Old Excel files typed with the .VnTime fonts hold Vietnamese letters as Latin-1 look-alikes
+('Hµ Néi' for 'Hà Nội'). The table below is TCVN 5712:1993 (VN3): one byte per lower-case
+letter with its tone, plus the seven base upper-case letters. Upper-case toned letters came
+from the separate .VnTimeH fonts, which reuse the lower-case codes: such text converts to
+lower case, which is the best that can be done without the font name.
+"""
+
+from __future__ import annotations
+
+import itertools
+import unicodedata
+
+# Byte (as the Latin-1 character Excel shows) -> Unicode letter.
+_TCVN3_CODES: dict[int, str] = {
+    0xA1: "Ă", 0xA2: "Â", 0xA3: "Ê", 0xA4: "Ô", 0xA5: "Ơ", 0xA6: "Ư", 0xA7: "Đ",
+    0xA8: "ă", 0xA9: "â", 0xAA: "ê", 0xAB: "ô", 0xAC: "ơ", 0xAD: "ư", 0xAE: "đ",
+    0xB5: "à", 0xB6: "ả", 0xB7: "ã", 0xB8: "á", 0xB9: "ạ",
+    0xBB: "ằ", 0xBC: "ẳ", 0xBD: "ẵ", 0xBE: "ắ", 0xC6: "ặ",
+    0xC7: "ầ", 0xC8: "ẩ", 0xC9: "ẫ", 0xCA: "ấ", 0xCB: "ậ",
+    0xCC: "è", 0xCE: "ẻ", 0xCF: "ẽ", 0xD0: "é", 0xD1: "ẹ",
+    0xD2: "ề", 0xD3: "ể", 0xD4: "ễ", 0xD5: "ế", 0xD6: "ệ",
+    0xD7: "ì", 0xD8: "ỉ", 0xDC: "ĩ", 0xDD: "í", 0xDE: "ị",
+    0xDF: "ò", 0xE1: "ỏ", 0xE2: "õ", 0xE3: "ó", 0xE4: "ọ",
+    0xE5: "ồ", 0xE6: "ổ", 0xE7: "ỗ", 0xE8: "ố", 0xE9: "ộ",
+    0xEA: "ờ", 0xEB: "ở", 0xEC: "ỡ", 0xED: "ớ", 0xEE: "ợ",
+    0xEF: "ù", 0xF1: "ủ", 0xF2: "ũ", 0xF3: "ú", 0xF4: "ụ",
+    0xF5: "ừ", 0xF6: "ử", 0xF7: "ữ", 0xF8: "ứ", 0xF9: "ự",
+    0xFA: "ỳ", 0xFB: "ỷ", 0xFC: "ỹ", 0xFD: "ý", 0xFE: "ỵ",
+}  # fmt: skip
+TO_UNICODE = {chr(code): letter for code, letter in _TCVN3_CODES.items()}
+TO_TCVN3 = {letter: chr(code) for code, letter in _TCVN3_CODES.items()}
+
+# Latin-1 letters that Unicode Vietnamese also uses: alone they prove nothing.
+_VIETNAMESE_LATIN1 = set("ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý")
+_TELLTALE = frozenset(TO_UNICODE) - _VIETNAMESE_LATIN1
+
+
+def _has_unicode_vietnamese(text: str) -> bool:
+    return any(
+        "\u0102" <= ch <= "\u01b0" or "\u1ea0" <= ch <= "\u1ef9" or "\u0300" <= ch <= "\u0323"
+        for ch in text
+    )
+
+
+def looks_like_tcvn3(text: str) -> bool:
+    """A TCVN3-only character ('µ', '¸', 'ª', '¬', '®'…), or a TCVN3 code that reads as an
+    upper-case letter inside a word ('chiÕn'), and no Unicode Vietnamese letter."""
+    if _has_unicode_vietnamese(text):
+        return False
+    if any(ch in _TELLTALE for ch in text):
+        return True
+    return any(
+        ch in TO_UNICODE and ch.isupper() and previous.islower()
+        for previous, ch in itertools.pairwise(text)
+    )
+
+
+def tcvn3_to_unicode(text: str) -> str:
+    return unicodedata.normalize("NFC", "".join(TO_UNICODE.get(ch, ch) for ch in text))
+
+
+def unicode_to_tcvn3(text: str) -> str:
+    """For tests and for writing to legacy systems; upper-case toned letters are lowered."""
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        if ch in TO_TCVN3:
+            out.append(TO_TCVN3[ch])
+        elif ch.lower() in TO_TCVN3 and ch not in _VIETNAMESE_LATIN1:
+            out.append(TO_TCVN3[ch.lower()])
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def clean_text(text: str) -> tuple[str, bool]:
+    """(NFC text, whether it was converted from TCVN3)."""
+    if text.isascii():
+        return text, False
+    if looks_like_tcvn3(text):
+        return tcvn3_to_unicode(text), True
+    return unicodedata.normalize("NFC", text), False

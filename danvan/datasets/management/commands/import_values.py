@@ -1,0 +1,99 @@
+"""Import figures from a CSV, dataValueSets JSON or danvan .xlsx file, as a user."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from danvan.accounts.models import User
+from danvan.datasets.exchange.parsers import FileError, source_open
+from danvan.datasets.exchange.pipeline import ImportSummary, values_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import figures (DHIS2 CSV, dataValueSets JSON or a danvan Excel template) with the "
+        "rights of --user. All or nothing: one rejected row and nothing is written."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--user", required=True, help="username whose scope applies")
+        parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+        parser.add_argument("--format", choices=["csv", "json", "xlsx"], default="")
+        parser.add_argument("--data-set", default="", help="only accept figures of this data set")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        user = (
+            User.objects.select_related("home_unit__version")
+            .filter(username=options["user"], is_active=True)
+            .first()
+        )
+        if user is None:
+            raise CommandError(f"No active user {options['user']!r}.")
+        if not path.is_file():
+            raise CommandError(f"No file {path}.")
+        size = path.stat().st_size
+        started = time.monotonic()
+        with path.open("rb") as stream:
+            try:
+                source = source_open(stream, name=path.name, size=size, fmt=options["format"])
+            except FileError as error:
+                raise CommandError(error.message) from error
+
+            def progress(rows: int) -> None:
+                elapsed = max(time.monotonic() - started, 1e-6)
+                sys.stderr.write(
+                    f"\r{source.fraction * 100:5.1f}%  {rows:,} rows  {rows / elapsed:,.0f} rows/s"
+                )
+                sys.stderr.flush()
+
+            summary = values_import(
+                actor=user,
+                rows=source,
+                dry_run=options["dry_run"],
+                data_set_code=options["data_set"] or None,
+                progress=progress,
+            )
+        sys.stderr.write("\n")
+        self._report(summary)
+        if not summary.ok:
+            raise CommandError("Nothing was written.")
+
+    def _report(self, summary: ImportSummary) -> None:
+        out = self.stdout
+        if summary.file_error:
+            out.write(self.style.ERROR(f"File rejected: {summary.file_error}"))
+            return
+        out.write(
+            f"rows {summary.rows}: new {summary.new}, changed {summary.changed}, "
+            f"unchanged {summary.unchanged}, blank {summary.skipped}, rejected {summary.rejected}"
+            f" ({summary.seconds:.1f} s)"
+        )
+        if summary.converted:
+            out.write(f"{summary.converted} texts converted from TCVN3 to Unicode")
+        for rejection in summary.rejections[:50]:
+            where = f"{rejection.sheet}!{rejection.line}" if rejection.sheet else rejection.line
+            out.write(self.style.ERROR(f"  row {where}: {rejection.code}: {rejection.reason}"))
+        if summary.rejected > 50:
+            out.write(f"  … and {summary.rejected - 50} more rejected rows")
+        for finding in summary.findings[:20]:
+            out.write(
+                self.style.WARNING(
+                    f"  rule {finding.rule} ({finding.severity}) at {finding.unit} "
+                    f"{finding.option}: {finding.message} ({finding.detail})"
+                )
+            )
+        if summary.stale:
+            out.write(self.style.ERROR("The figures changed since the check."))
+        if summary.applied:
+            out.write(self.style.SUCCESS("Applied."))
+        elif summary.dry_run and summary.ok:
+            out.write(
+                self.style.SUCCESS("Dry run: nothing written; the file would import cleanly.")
+            )

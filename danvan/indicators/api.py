@@ -1,0 +1,123 @@
+"""Indicator results as JSON: GET /api/indicators/results."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from danvan.accounts import access
+from danvan.datasets.queries import period_get
+from danvan.indicators.models import IndicatorResult
+from danvan.lib.periods import InvalidPeriodError
+
+router = Router(tags=["indicators"])
+
+
+class TargetOut(Schema):
+    year: int
+    value: Decimal
+    upper: Decimal | None
+    every_year: bool
+
+
+class ResultOut(Schema):
+    indicator: int
+    part: str
+    part_name: str
+    level: int
+    level_label: str
+    unit_code: str
+    unit_name: str
+    period: str
+    numerator: Decimal | None
+    denominator: Decimal | None
+    value: Decimal | None
+    unit_of_measure: str
+    baseline_period: str | None
+    baseline_value: Decimal | None
+    change_value: Decimal | None
+    change_count: Decimal | None
+    target_kind: str
+    target: TargetOut | None
+    achievement: Decimal | None
+    status: str
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+@router.get(
+    "/results",
+    response={200: list[ResultOut], 400: ErrorOut, 404: ErrorOut},
+    summary="Indicator results of a resolution for a unit and a period",
+)
+def results(
+    request: HttpRequest,
+    resolution: str,
+    period: str,
+    unit: str | None = None,
+    children: bool = False,
+) -> tuple[int, object]:
+    """`resolution` is its number (06-NQ/TU) or slug (06-NQ-TU); `unit` a GSO code of the
+    resolution's hierarchy (default: the resolution's territory); `children=true` adds the
+    units directly below."""
+    chosen = access.resolution_for_user(request.user, resolution)
+    try:
+        period_row = period_get(period)
+    except InvalidPeriodError as error:
+        return 400, {"code": "invalid_period", "message": str(error)}
+    visible = access.units_visible_to(request.user).filter(version_id=chosen.scope_unit.version_id)
+    if unit is None:
+        target_unit = (
+            visible.filter(pk=chosen.scope_unit_id).first() or visible.order_by("level").first()
+        )
+    else:
+        target_unit = visible.filter(code=unit).first()
+    if target_unit is None or not target_unit.path.startswith(chosen.scope_unit.path):
+        return 404, {"code": "unit_not_found", "message": f"No unit {unit!r} in your scope."}
+    units = [target_unit.pk]
+    if children:
+        units += list(visible.filter(parent=target_unit).values_list("pk", flat=True))
+    rows = (
+        IndicatorResult.objects.filter(
+            part__indicator__resolution=chosen, unit_id__in=units, period=period_row
+        )
+        .select_related("part__indicator", "unit", "target")
+        .order_by("unit__path", "part__indicator__number", "part__sort_order")
+    )
+    return 200, [
+        ResultOut(
+            indicator=r.part.indicator.number,
+            part=r.part.code,
+            part_name=r.part.name,
+            level=r.part.level,
+            level_label=r.part.level_label,
+            unit_code=r.unit.code,
+            unit_name=r.unit.name,
+            period=r.period_id,
+            numerator=r.numerator,
+            denominator=r.denominator,
+            value=r.value,
+            unit_of_measure=r.part.unit_of_measure,
+            baseline_period=r.part.baseline_period_id,
+            baseline_value=r.baseline_value,
+            change_value=r.change_value,
+            change_count=r.change_count,
+            target_kind=r.part.target_kind,
+            target=TargetOut(
+                year=r.target.year,
+                value=r.target.value,
+                upper=r.target.upper,
+                every_year=r.target.every_year,
+            )
+            if r.target
+            else None,
+            achievement=r.achievement,
+            status=r.status,
+        )
+        for r in rows
+    ]
