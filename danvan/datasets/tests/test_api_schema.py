@@ -26,9 +26,11 @@ def token(world):  # type: ignore[no-untyped-def]
 def test_the_api_keeps_its_schema(token, figures):  # type: ignore[no-untyped-def]
     from danvan.wsgi import application
 
-    # The figures endpoints; the report checker (multipart uploads) has its own tests.
+    # The figures and indicator endpoints; the report checker (multipart uploads) has its own tests.
     # (schemathesis' lazy pytest fixture does not run under pytest 9: we drive it here.)
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application).include(tag="figures")
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application).include(
+        tag_regex="^(figures|indicators)$"
+    )
     operations = [result.ok() for result in schema.get_all_operations()]
     checks = [
         not_a_server_error,
