@@ -2,11 +2,11 @@ import pytest
 from django.urls import reverse
 
 from danvan.indicators.engine import results_compute
-from danvan.indicators.tests.test_engine import put, resolution  # noqa: F401 - fixture
+from danvan.indicators.tests.helpers import put
 
 
 @pytest.fixture
-def computed(world, resolution):  # noqa: F811
+def computed(world, resolution):
     put(world.commune_one_a, "members", "2021", 100, "hnd")
     put(world.commune_one_a, "members_studied", "2021", 99, "hnd")
     put(world.commune_two_a, "members", "2021", 100, "hnd")
