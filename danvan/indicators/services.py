@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from danvan.geography.models import AdministrativeUnit
 from danvan.indicators.engine import results_compute
-from danvan.indicators.models import Resolution
+from danvan.indicators.models import IndicatorResult, Resolution
 from danvan.lib.periods import PeriodType
 
 
@@ -21,49 +21,22 @@ def results_recompute_all(progress: Callable[[str], None] | None = None) -> int:
 
 
 def results_refresh_for(*, unit: AdministrativeUnit, period_id: str, period_type: str) -> int:
-    """After a figure of `unit` changed in `period_id`: recompute the unit and its
-    ancestors, for that period and (for term totals) every later one already computed."""
+    """After a figure of `unit` changed in `period_id` (a save, an approval)."""
     if period_type != PeriodType.YEARLY.value:
         return 0
-    ancestors = set(
-        AdministrativeUnit.objects.filter(
-            version_id=unit.version_id, code__in=[*unit.ancestor_codes, unit.code]
-        ).values_list("pk", flat=True)
-    )
-    total = 0
-    resolutions = Resolution.objects.filter(scope_unit__version_id=unit.version_id).select_related(
-        "scope_unit"
-    )
-    for resolution in resolutions:
-        if not unit.path.startswith(resolution.scope_unit.path):
-            continue
-        later = [
-            str(year)
-            for year in range(
-                int(period_id[:4]), max(int(period_id[:4]), resolution.term_end + 10) + 1
-            )
-        ]
-        from danvan.indicators.models import IndicatorResult
-
-        computed = set(
-            IndicatorResult.objects.filter(
-                part__indicator__resolution=resolution, period_id__in=later
-            )
-            .values_list("period_id", flat=True)
-            .distinct()
-        )
-        total += results_compute(resolution, unit_ids=ancestors, period_ids=computed | {period_id})
-    return total
+    return results_refresh_many(unit_ids={unit.pk}, period_ids={period_id})
 
 
 def results_refresh_many(*, unit_ids: set[int], period_ids: set[str]) -> int:
-    """After an import: recompute every touched unit and its ancestors, once per
-    resolution, for the touched yearly periods and every later one already computed."""
-    from danvan.indicators.models import IndicatorResult
-
-    if not unit_ids or not period_ids:
+    """Recompute the touched units and their ancestors, once per resolution, for the
+    touched yearly periods and every later one already computed (term totals). A period
+    computed for the first time is computed for every unit, so that an incremental
+    recompute always equals a full one."""
+    yearly = {p for p in period_ids if p.isdigit()}
+    if not unit_ids or not yearly:
         return 0
-    touched = list(AdministrativeUnit.objects.filter(pk__in=unit_ids).select_related("version"))
+    touched = list(AdministrativeUnit.objects.filter(pk__in=unit_ids))
+    first = min(int(p) for p in yearly)
     total = 0
     for resolution in Resolution.objects.select_related("scope_unit"):
         scope = resolution.scope_unit
@@ -78,16 +51,15 @@ def results_refresh_many(*, unit_ids: set[int], period_ids: set[str]) -> int:
                 version_id=scope.version_id, code__in=codes
             ).values_list("pk", flat=True)
         )
-        yearly = {p for p in period_ids if p.isdigit()}
-        if not yearly:
-            continue
-        first = min(int(p) for p in yearly)
-        later = set(
+        computed = set(
             IndicatorResult.objects.filter(
                 part__indicator__resolution=resolution, period__start_date__year__gte=first
             )
             .values_list("period_id", flat=True)
             .distinct()
         )
-        total += results_compute(resolution, unit_ids=ancestors, period_ids=later | yearly)
+        if yearly - computed:
+            total += results_compute(resolution, period_ids=yearly - computed)
+        if computed:
+            total += results_compute(resolution, unit_ids=ancestors, period_ids=computed)
     return total
