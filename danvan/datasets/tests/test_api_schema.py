@@ -19,11 +19,26 @@ __all__ = ["figures"]
 
 
 @pytest.fixture
+def keep_test_connection():  # type: ignore[no-untyped-def]
+    """Calling the WSGI application directly fires the request signals, whose handler
+    closes the database connection — and with it the test's transaction on PostgreSQL.
+    Django's own test client detaches that handler; do the same."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def token(world):  # type: ignore[no-untyped-def]
     return api_token_create(actor=None, user=world.district_clerk, name="schemathesis")[1]
 
 
-def test_the_api_keeps_its_schema(token, figures):  # type: ignore[no-untyped-def]
+def test_the_api_keeps_its_schema(token, figures, keep_test_connection):  # type: ignore[no-untyped-def]
     from danvan.wsgi import application
 
     # The figures and indicator endpoints; the report checker (multipart uploads) has its own tests.
