@@ -253,45 +253,73 @@ def _check_approver(actor: User, submission: Submission) -> None:
         raise PermissionDenied(_("Only an approver of the level above may decide on this form."))
 
 
-@transaction.atomic
-def submission_approve(
-    *, actor: User, submission: Submission, comment: str = "", remote_address: str | None = None
+def _decide(
+    submission: Submission,
+    *,
+    actor: User,
+    action: str,
+    expected: str,
+    to: str,
+    comment: str,
+    remote_address: str | None,
+    wrong_state: str,
+    comment_needed: str | None = None,
 ) -> Submission:
+    """A decision of the level above, guarded by the current state."""
     _check_approver(actor, submission)
     submission = _locked(submission)
-    if submission.status != Submission.Status.SUBMITTED:
-        raise ValidationError(_("Only a submitted form can be approved."))
-    submission.decided_at = timezone.now()
-    submission.decided_by = actor
+    if submission.status != expected:
+        raise ValidationError(wrong_state)
+    if comment_needed is not None and not comment.strip():
+        raise ValidationError(comment_needed)
+    if action != "reopen":
+        submission.decided_at = timezone.now()
+        submission.decided_by = actor
     return _transition(
         submission,
         actor=actor,
-        to=Submission.Status.APPROVED,
-        action="approve",
+        to=to,
+        action=action,
         comment=comment.strip(),
         remote_address=remote_address,
     )
 
 
 @transaction.atomic
+def submission_approve(
+    *, actor: User, submission: Submission, comment: str = "", remote_address: str | None = None
+) -> Submission:
+    """Approve and lock the figures; the indicator results take them in at once."""
+    approved = _decide(
+        submission,
+        actor=actor,
+        action="approve",
+        expected=Submission.Status.SUBMITTED,
+        to=Submission.Status.APPROVED,
+        comment=comment,
+        remote_address=remote_address,
+        wrong_state=_("Only a submitted form can be approved."),
+    )
+    results_refresh_for(
+        unit=approved.unit, period_id=approved.period_id, period_type=approved.period.type
+    )
+    return approved
+
+
+@transaction.atomic
 def submission_return(
     *, actor: User, submission: Submission, comment: str, remote_address: str | None = None
 ) -> Submission:
-    _check_approver(actor, submission)
-    submission = _locked(submission)
-    if submission.status != Submission.Status.SUBMITTED:
-        raise ValidationError(_("Only a submitted form can be returned."))
-    if not comment.strip():
-        raise ValidationError(_("Say what needs fixing: a comment is required to return a form."))
-    submission.decided_at = timezone.now()
-    submission.decided_by = actor
-    return _transition(
+    return _decide(
         submission,
         actor=actor,
-        to=Submission.Status.RETURNED,
         action="return",
-        comment=comment.strip(),
+        expected=Submission.Status.SUBMITTED,
+        to=Submission.Status.RETURNED,
+        comment=comment,
         remote_address=remote_address,
+        wrong_state=_("Only a submitted form can be returned."),
+        comment_needed=_("Say what needs fixing: a comment is required to return a form."),
     )
 
 
@@ -300,17 +328,14 @@ def submission_reopen(
     *, actor: User, submission: Submission, comment: str, remote_address: str | None = None
 ) -> Submission:
     """An approver unlocks approved figures so they can be corrected."""
-    _check_approver(actor, submission)
-    submission = _locked(submission)
-    if submission.status != Submission.Status.APPROVED:
-        raise ValidationError(_("Only an approved form can be reopened."))
-    if not comment.strip():
-        raise ValidationError(_("Say why the form is reopened: a comment is required."))
-    return _transition(
+    return _decide(
         submission,
         actor=actor,
-        to=Submission.Status.RETURNED,
         action="reopen",
-        comment=comment.strip(),
+        expected=Submission.Status.APPROVED,
+        to=Submission.Status.RETURNED,
+        comment=comment,
         remote_address=remote_address,
+        wrong_state=_("Only an approved form can be reopened."),
+        comment_needed=_("Say why the form is reopened: a comment is required."),
     )

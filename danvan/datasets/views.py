@@ -116,9 +116,8 @@ def _scope_unit(request: HttpRequest) -> Any:
     return root
 
 
-@login_required
-def entry_home(request: HttpRequest) -> HttpResponse:
-    """Pick a data set, a period and a unit; see its forms and their state."""
+def _picked(request: HttpRequest) -> tuple[dict[str, Any], DataSet | None, Period | None, Any]:
+    """The data set, period and unit chosen on a page, and the context that shows them."""
     data_set, period, data_sets = _selection(request)
     unit = _scope_unit(request)
     context: dict[str, Any] = {
@@ -127,6 +126,13 @@ def entry_home(request: HttpRequest) -> HttpResponse:
         "period": period,
         "unit": unit,
     }
+    return context, data_set, period, unit
+
+
+@login_required
+def entry_home(request: HttpRequest) -> HttpResponse:
+    """Pick a data set, a period and a unit; see its forms and their state."""
+    context, data_set, period, unit = _picked(request)
     if data_set is not None and period is not None:
         organizations = access.organizations_visible_to(request.user)
         forms = forms_of_unit(data_set, unit, period, organizations)
@@ -370,14 +376,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def completeness(request: HttpRequest) -> HttpResponse:
-    data_set, period, data_sets = _selection(request)
-    unit = _scope_unit(request)
-    context: dict[str, Any] = {
-        "data_sets": data_sets,
-        "data_set": data_set,
-        "period": period,
-        "unit": unit,
-    }
+    context, data_set, period, unit = _picked(request)
     if data_set is not None and period is not None:
         context["report"] = completeness_for(
             data_set,
@@ -391,14 +390,7 @@ def completeness(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def validation_analysis(request: HttpRequest) -> HttpResponse:
-    data_set, period, data_sets = _selection(request)
-    unit = _scope_unit(request)
-    context: dict[str, Any] = {
-        "data_sets": data_sets,
-        "data_set": data_set,
-        "period": period,
-        "unit": unit,
-    }
+    context, data_set, period, unit = _picked(request)
     if data_set is not None and period is not None:
         units = {u.pk: u for u in access.units_visible_to(request.user).within(unit)}
         found = violations_in(data_set, period.id, list(units))

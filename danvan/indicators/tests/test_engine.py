@@ -185,3 +185,16 @@ def test_an_import_is_reflected_in_the_results(world, resolution):
 
     assert summary.applied
     assert result(resolution, "studied", world.province, "2021").value == 75
+
+
+def test_an_approval_brings_the_results_up_to_date(world, resolution, commune_form):
+    from danvan.datasets.services import submission_approve, submission_submit
+
+    put(world.commune_one_a, "members", "2021", 100, "hnd")
+    put(world.commune_one_a, "members_studied", "2021", 99, "hnd")
+    submission = submission_submit(actor=world.district_clerk, form=commune_form)
+    assert not IndicatorResult.objects.filter(unit=world.province).exists()
+
+    submission_approve(actor=world.district_approver, submission=submission)
+
+    assert result(resolution, "studied", world.province, "2021").value == 99
