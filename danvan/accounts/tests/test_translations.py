@@ -48,3 +48,25 @@ def test_no_translation_is_left_fuzzy():
     body = PO.read_text(encoding="utf-8").split("\n\n", 1)[1]
 
     assert "#, fuzzy" not in body
+
+
+def test_every_marked_string_of_the_code_is_in_the_catalogue():
+    """Catches a `make messages` that was not run after new strings were marked."""
+    import re
+
+    root = PO.parents[3]
+    known = {mid.replace('\\"', '"') for mid, _ in _entries()}
+    patterns = [
+        (re.compile(r'\{% translate "([^"]+)"'), "*.html"),
+        (re.compile(r'\b_\(\s*"([^"\n]+)"\s*\)'), "*.py"),
+    ]
+    missing = []
+    for pattern, glob in patterns:
+        for path in root.rglob(glob):
+            if "checker" in path.parts or "tests" in path.parts or "migrations" in path.parts:
+                continue
+            for text in pattern.findall(path.read_text(encoding="utf-8")):
+                if text not in known and text.replace("%", "%%") not in known:
+                    missing.append(f"{path.relative_to(root)}: {text}")
+
+    assert missing == [], "run `make messages` and translate the new strings"
