@@ -191,3 +191,20 @@ def test_a_bad_period_is_not_found(client, world, commune_form):
     )
 
     assert response.status_code == 404
+
+
+def test_the_inbox_query_budget(client, world, catalogue, django_assert_max_num_queries):
+    from danvan.datasets.queries import EntryForm, period_get
+    from danvan.datasets.services import submission_get_or_create
+    from danvan.organizations.models import Organization
+
+    organizations = Organization.objects.filter(unit__parent=world.district_one, kind="territorial")
+    for organization in organizations:
+        form = EntryForm(catalogue["nq06-org"], organization.unit, organization, period_get("2021"))
+        submission_get_or_create(form)  # twelve drafts waiting for the clerk
+    client.force_login(world.district_clerk)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("datasets:inbox"))
+
+    assert len(response.context["to_fix"]) == 12
