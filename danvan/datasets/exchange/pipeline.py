@@ -416,6 +416,10 @@ class _Writer:
             f"INSERT INTO {audit_table} ({', '.join(map(qn, audit_columns))}) "
             f"VALUES ({', '.join(['%s'] * len(audit_columns))})"
         )
+        # PostgreSQL: COPY streams new rows in one round trip instead of one per row
+        # (executemany made the server, not the checks, the bottleneck: 7k vs 28k values/s).
+        self.copy_values = f"COPY {value_table} ({', '.join(map(qn, value_columns))}) FROM STDIN"
+        self.copy_audits = f"COPY {audit_table} ({', '.join(map(qn, audit_columns))}) FROM STDIN"
 
     def decimal(self, value: Decimal | None) -> Any:
         # What DecimalField hands the driver (adapt_decimalfield_value is the identity).
@@ -466,12 +470,24 @@ class _Writer:
             self.touched_units.add(item.unit.id)
             self.touched_periods.add(item.period.id)
         with connection.cursor() as cursor:
-            if inserts:
+            if connection.vendor == "postgresql":
+                self._copy(cursor, self.copy_values, inserts)
+            elif inserts:
                 cursor.executemany(self.insert_sql, inserts)
             if updates:
                 cursor.executemany(self.update_sql, updates)
-            if audits:
+            if connection.vendor == "postgresql":
+                self._copy(cursor, self.copy_audits, audits)
+            elif audits:
                 cursor.executemany(self.audit_sql, audits)
+
+    @staticmethod
+    def _copy(cursor: Any, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        with cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 def _process(ctx: _Context, writer: _Writer, rows: list[RawRow], summary: ImportSummary) -> None:
