@@ -360,15 +360,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
         returned = base.filter(
             status__in=[Submission.Status.RETURNED, Submission.Status.DRAFT], unit__in=visible_units
         )
-        candidates = list(returned[:500])
+        waiting = list(returned[:500])
         allowed = set(
             organizations.filter(
-                pk__in=[s.organization_id for s in candidates if s.organization_id]
+                pk__in=[s.organization_id for s in waiting if s.organization_id]
             ).values_list("pk", flat=True)
         )
-        to_fix = [
-            s for s in candidates if s.organization_id is None or s.organization_id in allowed
-        ]
+        to_fix = [s for s in waiting if s.organization_id is None or s.organization_id in allowed]
     links = {
         s.pk: form_url(EntryForm(s.data_set, s.unit, s.organization, s.period))
         for s in [*to_decide, *to_fix]
