@@ -144,8 +144,14 @@ class IndicatorResult(models.Model):
         NO_TARGET = "no_target", _("No target")
         NO_DATA = "no_data", _("No data")
 
-    part = models.ForeignKey(IndicatorPart, on_delete=models.CASCADE, related_name="results")
-    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="+")
+    # No single-column indexes: the unique (part, unit, period) constraint and the
+    # (unit, period) index already lead with them, and every index slows the bulk rewrite.
+    part = models.ForeignKey(
+        IndicatorPart, on_delete=models.CASCADE, related_name="results", db_index=False
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
     numerator = models.DecimalField(max_digits=24, decimal_places=4, null=True)
     denominator = models.DecimalField(max_digits=24, decimal_places=4, null=True)
