@@ -4,11 +4,15 @@ Callers authenticate with a key (`Authorization: Bearer <key>`, see `create_api_
 with the browser session. Every error is JSON `{"code": ..., "message": ...}`.
 """
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
+from ninja.parser import Parser
 from ninja.security import django_auth
 
 from danvan.datasets.api import OutOfScope, error_response
@@ -17,7 +21,38 @@ from danvan.datasets.exchange.tokens import BearerToken
 from danvan.indicators.api import router as indicators_router
 from danvan.reports.api import router as reports_router
 
+
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class TextParser(Parser):
+    """JSON bodies and query strings, refusing NUL characters up front: PostgreSQL cannot
+    compare or store them, and a query that fails mid-transaction poisons the request."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if _has_nul(data):
+            raise ValidationError("Text may not contain NUL (\\u0000) characters.")
+        return data
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        parsed = super().parse_querydict(data, list_fields, request)
+        if _has_nul(parsed):
+            raise ValidationError("Text may not contain NUL (\\u0000) characters.")
+        return parsed
+
+
 api = NinjaAPI(
+    parser=TextParser(),
     title="danvan API",
     version="1",
     urls_namespace="api",

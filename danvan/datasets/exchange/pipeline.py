@@ -491,7 +491,12 @@ class _Writer:
 
 
 def _process(ctx: _Context, writer: _Writer, rows: list[RawRow], summary: ImportSummary) -> None:
-    ctx.units_load({r.unit.strip() for r in rows})
+    for row in rows:
+        # PostgreSQL can neither store nor even compare text holding NUL: refuse the row.
+        texts = (row.element, row.period, row.unit, row.option, row.value, row.comment or "")
+        if not row.problem and any("\x00" in text for text in texts):
+            row.problem = _("The row contains a NUL character.")
+    ctx.units_load({r.unit.strip() for r in rows if not r.problem})
     checked = [c for row in rows if (c := _check(ctx, row, summary)) is not None]
     if not checked:
         return

@@ -287,3 +287,22 @@ def test_completeness_in_scope(client, world, figures, clerk_key):
 
     assert response.status_code == 200
     assert {r["orgUnit"] for r in response.json()["rows"]} <= {"011", "01101", "01102"}
+
+
+def test_a_nul_character_is_refused_in_json_and_nothing_breaks(client, world, catalogue, clerk_key):
+    body = {"dataSet": "nq06-org", "period": "2021", "orgUnit": "011\u0000", "comment": "x"}
+
+    response = client.post(
+        "/api/submissions", body, content_type="application/json", **_auth(clerk_key)
+    )
+    after = client.get("/api/units", **_auth(clerk_key))
+
+    assert response.status_code == 400
+    assert response.json()["code"]  # ninja reports it as a body it cannot parse
+    assert after.status_code == 200  # the connection and its transaction are fine
+
+
+def test_a_nul_character_is_refused_in_a_query_string(client, world, clerk_key):
+    response = client.get("/api/units", {"q": "a\u0000b"}, **_auth(clerk_key))
+
+    assert response.status_code == 400

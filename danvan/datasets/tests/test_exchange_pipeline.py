@@ -311,3 +311,16 @@ def test_confirming_a_stale_preview_writes_nothing(world, figures):
 
     assert summary.stale and not summary.applied
     assert snapshot() == before
+
+
+def test_a_row_with_a_nul_character_is_rejected_with_its_reason(world, catalogue):
+    from danvan.datasets.exchange.parsers import RawRow
+    from danvan.datasets.exchange.pipeline import values_import
+
+    rows = [RawRow(1, "members", "2021", "01101\x00", "hnd", "10")]
+
+    summary = values_import(actor=world.district_clerk, rows=rows, dry_run=False)
+
+    assert not summary.applied
+    assert summary.rejected == 1
+    assert "NUL" in summary.rejections[0].reason
