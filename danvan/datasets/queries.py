@@ -96,11 +96,22 @@ class ValueLookup:
     """
 
     def __init__(self, rows: Sequence[tuple[str, str | None, Decimal]], option: str | None) -> None:
+        self._index({(code, option_code): value for code, option_code, value in rows}, option)
+
+    @classmethod
+    def of_figures(
+        cls, figures: dict[tuple[str, str | None], Decimal], option: str | None = None
+    ) -> ValueLookup:
+        """From figures already keyed by (code, option), as the indicator engine holds them."""
+        lookup = cls.__new__(cls)
+        lookup._index(figures, option)
+        return lookup
+
+    def _index(self, figures: dict[tuple[str, str | None], Decimal], option: str | None) -> None:
         self.option = option
-        self.by_option: dict[tuple[str, str | None], Decimal] = {}
+        self.by_option = figures
         self.totals: dict[str, Decimal] = defaultdict(Decimal)
-        for code, option_code, value in rows:
-            self.by_option[(code, option_code)] = value
+        for (code, _option), value in figures.items():
             self.totals[code] += value
 
     @classmethod

@@ -21,6 +21,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from danvan.datasets.models import DataElement, DataValue, Period
+from danvan.datasets.queries import ValueLookup
 from danvan.geography.models import AdministrativeUnit
 from danvan.indicators.models import IndicatorPart, IndicatorResult, Resolution, Target
 from danvan.lib.expressions import Expression, Ref, expression_parse
@@ -154,19 +155,6 @@ def rollup(
     return found
 
 
-class _Lookup:
-    def __init__(self, figures: dict[Key, Decimal]) -> None:
-        self.figures = figures
-        self.totals: dict[str, Decimal] = defaultdict(Decimal)
-        for (code, _option), value in figures.items():
-            self.totals[code] += value
-
-    def __call__(self, ref: Ref) -> Decimal | None:
-        if ref.option is not None:
-            return self.figures.get((ref.code, ref.option))
-        return self.totals.get(ref.code)
-
-
 def target_for(targets: list[Target], year: int) -> Target | None:
     """The latest target not after `year`; before the first one, the first one ahead."""
     if not targets:
@@ -210,13 +198,13 @@ class Computed:
 def compute(part: IndicatorPart, figures: dict[Key, Decimal] | None) -> Computed:
     if not figures:
         return _NOTHING
-    return _evaluate(part, _Lookup(figures))
+    return _evaluate(part, ValueLookup.of_figures(figures))
 
 
 _NOTHING = Computed(None, None, None)
 
 
-def _evaluate(part: IndicatorPart, lookup: _Lookup | None) -> Computed:
+def _evaluate(part: IndicatorPart, lookup: ValueLookup | None) -> Computed:
     if lookup is None:
         return _NOTHING
     numerator = _parsed(part.numerator).evaluate(lookup)
@@ -263,22 +251,22 @@ class _Lookups:
         self.figures = figures
         self.term_start = term_start
         self.stock_codes = stock_codes
-        self.of_period: dict[tuple[int, str], _Lookup | None] = {}
-        self.of_term: dict[tuple[int, str], _Lookup | None] = {}
+        self.of_period: dict[tuple[int, str], ValueLookup | None] = {}
+        self.of_term: dict[tuple[int, str], ValueLookup | None] = {}
 
-    def period(self, unit_id: int, period_id: str) -> _Lookup | None:
+    def period(self, unit_id: int, period_id: str) -> ValueLookup | None:
         key = (unit_id, period_id)
         if key not in self.of_period:
             found = self.figures.get(key)
-            self.of_period[key] = _Lookup(found) if found else None
+            self.of_period[key] = ValueLookup.of_figures(found) if found else None
         return self.of_period[key]
 
-    def term(self, unit_id: int, period_id: str) -> _Lookup | None:
+    def term(self, unit_id: int, period_id: str) -> ValueLookup | None:
         key = (unit_id, period_id)
         if key not in self.of_term:
             years = _yearly(self.term_start, int(period_id[:4]))
             found = _accumulate(self.figures, unit_id, years, self.stock_codes)
-            self.of_term[key] = _Lookup(found) if found else None
+            self.of_term[key] = ValueLookup.of_figures(found) if found else None
         return self.of_term[key]
 
 
