@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from danvan.accounts.models import User
 from danvan.geography.models import AdministrativeUnit
@@ -35,6 +35,14 @@ def _active(user: AnyUser) -> User | None:
     if not user.is_authenticated or not user.is_active:
         return None
     assert isinstance(user, User)
+    return user
+
+
+def request_user(request: HttpRequest) -> User:
+    """The signed-in user of a request; anyone else is refused."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_active:
+        raise PermissionDenied("Sign in first.")
     return user
 
 

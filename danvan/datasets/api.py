@@ -17,7 +17,6 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from danvan.accounts import access
-from danvan.accounts.models import User
 from danvan.datasets import services
 from danvan.datasets.exchange import jobs
 from danvan.datasets.exchange.parsers import CsvSource, FileError, JsonSource
@@ -44,15 +43,8 @@ class ApiError(Schema):
 ERRORS: dict[int, Any] = {400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError, 422: ApiError}
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied("Sign in first.")
-    return user
-
-
 def _unit(request: HttpRequest, code: str) -> AdministrativeUnit:
-    user = _user(request)
+    user = access.request_user(request)
     version = version_for(user)
     unit = (
         AdministrativeUnit.objects.select_related("version", "parent")
@@ -101,7 +93,7 @@ def unit_list(
     limit: int = 1000,
 ) -> list[UnitOut]:
     """Units within your scope (by GSO code), optionally the children of `parent`."""
-    user = _user(request)
+    user = access.request_user(request)
     units = access.units_visible_to(user).filter(version=version_for(user))
     if parent:
         units = units.filter(parent=_unit(request, parent))
@@ -134,7 +126,9 @@ class OrganizationOut(Schema):
 @router.get("/organizations", response={200: list[OrganizationOut], **ERRORS})
 def organization_list(request: HttpRequest, unit: str | None = None) -> list[OrganizationOut]:
     """Organizations within your scope, optionally at one unit."""
-    found = access.organizations_visible_to(_user(request)).select_related("type", "unit")
+    found = access.organizations_visible_to(access.request_user(request)).select_related(
+        "type", "unit"
+    )
     if unit:
         found = found.filter(unit=_unit(request, unit))
     return [
@@ -155,7 +149,7 @@ class DataElementOut(Schema):
 
 @router.get("/dataElements", response={200: list[DataElementOut], **ERRORS})
 def data_element_list(request: HttpRequest) -> list[DataElementOut]:
-    _user(request)
+    access.request_user(request)
     return [
         DataElementOut(
             code=e.code,
@@ -182,7 +176,7 @@ class DataSetOut(Schema):
 
 @router.get("/dataSets", response={200: list[DataSetOut], **ERRORS})
 def data_set_list(request: HttpRequest) -> list[DataSetOut]:
-    _user(request)
+    access.request_user(request)
     out = []
     for d in DataSet.objects.prefetch_related("organization_types", "sections__items__element"):
         elements = [
@@ -216,7 +210,7 @@ class PeriodOut(Schema):
 def period_list(request: HttpRequest, type: str | None = None) -> list[PeriodOut]:
     """Periods that hold figures or forms (of one type: yearly, six_monthly, quarterly,
     monthly)."""
-    _user(request)
+    access.request_user(request)
     periods = Period.objects.all()
     if type:
         periods = periods.filter(type=type)
@@ -261,7 +255,7 @@ def data_value_set_get(
 ) -> StreamingHttpResponse:
     """The figures of a data set for a period at a unit (and, with children=true, below it),
     as a DHIS2 dataValueSets document."""
-    user = _user(request)
+    user = access.request_user(request)
     selection = Selection(
         _data_set(filters.dataSet),
         _period(filters.period),
@@ -405,7 +399,7 @@ def data_value_set_post(
     All or nothing: if any value is rejected nothing is written and the answer is 409 with
     every conflict. `dryRun=true` checks without writing.
     """
-    user = _user(request)
+    user = access.request_user(request)
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -448,7 +442,7 @@ def data_value_set_csv(
     request: HttpRequest, filters: Query[DataValueSetQuery]
 ) -> StreamingHttpResponse:
     """The same figures as DHIS2 CSV."""
-    user = _user(request)
+    user = access.request_user(request)
     selection = Selection(
         _data_set(filters.dataSet),
         _period(filters.period),
@@ -499,7 +493,7 @@ class SubmissionQuery(Schema):
 @router.get("/submissions", response={200: list[SubmissionOut], **ERRORS})
 def submission_list(request: HttpRequest, filters: Query[SubmissionQuery]) -> list[SubmissionOut]:
     """Forms within your scope and their state (at most 1000)."""
-    user = _user(request)
+    user = access.request_user(request)
     found = Submission.objects.filter(unit__in=access.units_visible_to(user)).select_related(
         "data_set", "unit", "organization__type"
     )
@@ -530,7 +524,7 @@ class SubmitIn(Schema):
 @router.post("/submissions", response={200: SubmissionOut, **ERRORS})
 def submission_submit(request: HttpRequest, payload: SubmitIn) -> SubmissionOut:
     """Submit a form to the level above (same checks as the entry page)."""
-    user = _user(request)
+    user = access.request_user(request)
     unit = _unit(request, payload.orgUnit)
     data_set = _data_set(payload.dataSet)
     organization = None
@@ -570,7 +564,7 @@ def submission_decide(
     request: HttpRequest, submission_id: int, action: str, payload: DecisionIn
 ) -> SubmissionOut:
     """approve, return (comment required) or reopen (comment required) a form."""
-    user = _user(request)
+    user = access.request_user(request)
     submission = (
         Submission.objects.select_related("data_set", "unit", "organization__type", "period")
         .filter(pk=submission_id)
@@ -615,7 +609,7 @@ class CompletenessOut(Schema):
 @router.get("/completeness", response={200: CompletenessOut, **ERRORS})
 def completeness(request: HttpRequest, dataSet: str, period: str, orgUnit: str) -> CompletenessOut:
     """Expected, submitted, approved and on-time forms under a unit, by child unit."""
-    user = _user(request)
+    user = access.request_user(request)
     unit = _unit(request, orgUnit)
     data_set = _data_set(dataSet)
     chosen = _period(period)

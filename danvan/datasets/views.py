@@ -41,11 +41,6 @@ from danvan.datasets.validation import form_check, violations_in
 from danvan.lib.periods import InvalidPeriodError, PeriodType, period_containing
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _remote_address(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
@@ -191,7 +186,7 @@ def _cell(
 @login_required
 def entry_form(request: HttpRequest, **kwargs: Any) -> HttpResponse:
     form = _form(request, **kwargs)
-    user = _user(request)
+    user = access.request_user(request)
     if form.unit.level not in form.data_set.levels:
         raise Http404("This form is not reported at this level")
     submission = form.submission()
@@ -235,7 +230,7 @@ def entry_cell(request: HttpRequest, element: str, **kwargs: Any) -> HttpRespons
     result = None
     try:
         result = services.data_value_save(
-            actor=_user(request),
+            actor=access.request_user(request),
             form=form,
             element=chosen,
             raw=raw,
@@ -282,7 +277,7 @@ def entry_submit(request: HttpRequest, **kwargs: Any) -> HttpResponse:
     comment = request.POST.get("comment", "")
     try:
         services.submission_submit(
-            actor=_user(request),
+            actor=access.request_user(request),
             form=form,
             comment=comment,
             remote_address=_remote_address(request),
@@ -316,7 +311,7 @@ def submission_decide(request: HttpRequest, pk: int, action: str) -> HttpRespons
         raise Http404("No such action")
     try:
         decide(
-            actor=_user(request),
+            actor=access.request_user(request),
             submission=submission,
             comment=request.POST.get("comment", ""),
             remote_address=_remote_address(request),
@@ -343,7 +338,7 @@ def submission_decide(request: HttpRequest, pk: int, action: str) -> HttpRespons
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """What waits for this user: forms to decide on, forms returned to fix."""
-    user = _user(request)
+    user = access.request_user(request)
     visible_units = access.units_visible_to(user)
     base = Submission.objects.select_related("unit", "organization", "data_set", "period").order_by(
         "period_id", "unit__path"
@@ -397,7 +392,7 @@ def validation_analysis(request: HttpRequest) -> HttpResponse:
         units = {u.pk: u for u in access.units_visible_to(request.user).within(unit)}
         found = violations_in(data_set, period.id, list(units))
         organizations = access.organizations_visible_to(request.user)
-        if _user(request).organization_type_id is not None:
+        if access.request_user(request).organization_type_id is not None:
             allowed = set(organizations.values_list("type__code", flat=True).distinct())
             found = [f for f in found if f.option_code is None or f.option_code in allowed]
         context["found"] = [(units[f.unit_id], f.option_code, f.violation) for f in found]

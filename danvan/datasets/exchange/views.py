@@ -44,11 +44,6 @@ FORMATS = [
 ]
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _units(user: User) -> list[Any]:
     return list(
         access.units_visible_to(user)
@@ -60,7 +55,7 @@ def _units(user: User) -> list[Any]:
 
 @login_required
 def exchange_home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = access.request_user(request)
     data_sets = list(DataSet.objects.order_by("code"))
     chosen = next((d for d in data_sets if d.code == request.GET.get("data_set")), None) or (
         data_sets[0] if data_sets else None
@@ -84,7 +79,7 @@ def exchange_home(request: HttpRequest) -> HttpResponse:
 @login_required
 def exchange_download(request: HttpRequest) -> HttpResponseBase:
     """A template (.xlsx) or an export (CSV, JSON) of the figures in scope."""
-    user = _user(request)
+    user = access.request_user(request)
     data_set = get_object_or_404(DataSet, code=request.GET.get("data_set", ""))
     try:
         period = period_get(request.GET.get("period", ""))
@@ -118,7 +113,7 @@ def exchange_download(request: HttpRequest) -> HttpResponseBase:
 def exchange_upload(request: HttpRequest) -> HttpResponse:
     from danvan.datasets.tasks import import_job_check_task
 
-    user = _user(request)
+    user = access.request_user(request)
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -145,7 +140,7 @@ def exchange_upload(request: HttpRequest) -> HttpResponse:
 
 def _job(request: HttpRequest, pk: int) -> ImportJob:
     # A job is its owner's alone: anyone else gets "not found".
-    return get_object_or_404(ImportJob, pk=pk, user=_user(request))
+    return get_object_or_404(ImportJob, pk=pk, user=access.request_user(request))
 
 
 @login_required
