@@ -3,7 +3,6 @@ drill-down to the figures behind every number. Scope comes from the access modul
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -84,7 +83,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
                     unit_of_measure=card.part.unit_of_measure or card.part.count_noun,
                     width="container",
                 )
-                charts[card.part.pk] = json.dumps(spec, ensure_ascii=False)
+                # Rendered with json_script: names typed in the admin cannot close the tag.
+                charts[f"spec-{card.part.pk}"] = spec
         parts = [card.part for block in blocks for card in block.cards]
         chosen = next((p for p in parts if p.code == request.GET.get("part")), None)
         if chosen is None:

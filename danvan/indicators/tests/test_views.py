@@ -66,3 +66,18 @@ def test_an_unknown_resolution_is_not_found(client, world):
     client.force_login(world.province_admin)
 
     assert client.get(reverse("indicators:dashboard", args=["99-NQ-TU"])).status_code == 404
+
+
+def test_a_part_name_with_a_closing_script_tag_stays_inside_the_chart_data(
+    client, world, computed
+):
+    computed.indicators.get().parts.filter(code="studied").update(
+        name='</script><script>alert("x")</script>'
+    )
+    client.force_login(world.province_admin)
+
+    response = client.get(reverse("indicators:dashboard", args=["01-NQ-TU"]), {"period": "2021"})
+
+    body = response.content.decode()
+    assert '<script>alert("x")</script>' not in body
+    assert "\\u003C/script\\u003E" in body
