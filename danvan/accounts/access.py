@@ -20,6 +20,7 @@ from danvan.geography.queries import AdministrativeUnitQuerySet
 from danvan.organizations.models import Organization
 
 if TYPE_CHECKING:
+    from danvan.datasets.models import Submission
     from danvan.indicators.models import Resolution
 
 AnyUser = User | AnonymousUser
@@ -103,6 +104,51 @@ def can_approve_for_unit(user: AnyUser, unit: AdministrativeUnit) -> bool:
     if active.role == Role.APPROVER:
         return unit.parent_id == active.home_unit_id
     return active.role == Role.ADMINISTRATOR
+
+
+def in_organization_scope(user: AnyUser, organization: Organization | None) -> bool:
+    """Whether the user's organization restriction (if any) admits a form of `organization`.
+
+    A user restricted to one organization type works only with organizations of that type;
+    the forms of a unit itself (no organization) lie outside such a user's scope.
+    """
+    active = _active(user)
+    if active is None:
+        return False
+    if active.is_superuser or active.organization_type_id is None:
+        return True
+    return organization is not None and organization.type_id == active.organization_type_id
+
+
+def can_change_form(
+    user: AnyUser, unit: AdministrativeUnit, organization: Organization | None
+) -> bool:
+    """May write the figures of this unit's form (of this organization, if any)."""
+    if organization is not None:
+        return can_change_unit(user, unit) and can_change_organization(user, organization)
+    return can_change_unit(user, unit) and in_organization_scope(user, None)
+
+
+def can_view_submission(user: AnyUser, submission: Submission) -> bool:
+    """A form is seen with its unit; one of an organization also needs its type in scope."""
+    active = _active(user)
+    if active is None or not can_view_unit(active, submission.unit):
+        return False
+    organization = submission.organization
+    return (
+        organization is None
+        or active.is_superuser
+        or active.organization_type_id in (None, organization.type_id)
+    )
+
+
+def can_decide_submission(user: AnyUser, submission: Submission) -> bool:
+    """Approve, return or reopen: the level above, within the user's organization scope."""
+    return (
+        can_view_submission(user, submission)
+        and can_approve_for_unit(user, submission.unit)
+        and in_organization_scope(user, submission.organization)
+    )
 
 
 def can_manage(user: AnyUser) -> bool:

@@ -570,7 +570,7 @@ def submission_decide(
         .filter(pk=submission_id)
         .first()
     )
-    if submission is None or not access.can_view_unit(user, submission.unit):
+    if submission is None or not access.can_view_submission(user, submission):
         raise Http404("No such submission.")
     decide = _DECISIONS.get(action)
     if decide is None:

@@ -58,9 +58,7 @@ def form_check_writable(
     """Raise unless `actor` may write this form now."""
     if not access.can_change_unit(actor, form.unit):
         raise PermissionDenied(_("You may not enter figures for this unit."))
-    if form.organization is not None and not access.can_change_organization(
-        actor, form.organization
-    ):
+    if not access.can_change_form(actor, form.unit, form.organization):
         raise PermissionDenied(_("You may not enter figures for this organization."))
     if form.unit.level not in form.data_set.levels:
         raise ValidationError(_("This form is not reported at this level."))
@@ -249,7 +247,7 @@ def submission_submit(
 
 
 def _check_approver(actor: User, submission: Submission) -> None:
-    if not access.can_approve_for_unit(actor, submission.unit):
+    if not access.can_decide_submission(actor, submission):
         raise PermissionDenied(_("Only an approver of the level above may decide on this form."))
 
 

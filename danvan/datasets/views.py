@@ -206,7 +206,7 @@ def entry_form(request: HttpRequest, **kwargs: Any) -> HttpResponse:
         "violations": violations,
         "has_errors": any(v.is_error for v in violations),
         "submit_url": form_url(form, "datasets:submit"),
-        "can_decide": submission is not None and access.can_approve_for_unit(user, form.unit),
+        "can_decide": submission is not None and access.can_decide_submission(user, submission),
         "events": submission.events.select_related("user") if submission else [],
         "deadline": form.data_set.deadline(form.period.spec),
         "window": form.data_set.window(form.period.spec),
@@ -304,7 +304,7 @@ def submission_decide(request: HttpRequest, pk: int, action: str) -> HttpRespons
     submission = get_object_or_404(
         Submission.objects.select_related("unit", "organization", "data_set", "period"), pk=pk
     )
-    if not access.can_view_unit(request.user, submission.unit):
+    if not access.can_view_submission(request.user, submission):
         raise Http404("No such submission")
     decide = _DECISIONS.get(action)
     if decide is None:
@@ -348,7 +348,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         candidates = base.filter(status=Submission.Status.SUBMITTED, unit__in=visible_units)
         if user.role == User.Role.APPROVER and not user.is_superuser:
             candidates = candidates.filter(unit__parent_id=user.home_unit_id)
-        to_decide = [s for s in candidates[:500] if access.can_approve_for_unit(user, s.unit)]
+        to_decide = [s for s in candidates[:500] if access.can_decide_submission(user, s)]
     to_fix: list[Submission] = []
     if user.is_superuser or user.role in (User.Role.DATA_CLERK, User.Role.ADMINISTRATOR):
         organizations = access.organizations_visible_to(user)

@@ -363,6 +363,13 @@ def _check(ctx: _Context, row: RawRow, summary: ImportSummary) -> _Checked | Non
             row, "option_not_allowed", _("This figure is not broken down by organization.")
         )
         return None
+    elif not access.in_organization_scope(ctx.actor, None):
+        summary.reject(
+            row,
+            "out_of_scope",
+            _("Out of scope: you may enter figures only for your organization."),
+        )
+        return None
     forms = ctx.forms_for(element, unit, option, period)
     if isinstance(forms, str):
         summary.reject(row, "not_in_form", forms)

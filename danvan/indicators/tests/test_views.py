@@ -68,9 +68,7 @@ def test_an_unknown_resolution_is_not_found(client, world):
     assert client.get(reverse("indicators:dashboard", args=["99-NQ-TU"])).status_code == 404
 
 
-def test_a_part_name_with_a_closing_script_tag_stays_inside_the_chart_data(
-    client, world, computed
-):
+def test_a_part_name_with_a_closing_script_tag_stays_inside_the_chart_data(client, world, computed):
     computed.indicators.get().parts.filter(code="studied").update(
         name='</script><script>alert("x")</script>'
     )
