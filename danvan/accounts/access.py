@@ -230,9 +230,70 @@ def users_visible_to(user: AnyUser) -> QuerySet[User]:
     home = active.home_unit
     if home is None or active.role not in MANAGE_ROLES:
         return User.objects.filter(pk=active.pk)
-    return User.objects.filter(
+    visible = User.objects.filter(
         Q(home_unit__version_id=home.version_id, home_unit__path__startswith=home.path),
         is_superuser=False,
+    )
+    if active.organization_type_id is not None:
+        # A restricted administrator manages only users restricted to the same type.
+        visible = visible.filter(organization_type_id=active.organization_type_id)
+    return visible
+
+
+def can_grant_scope(
+    user: AnyUser, home_unit: AdministrativeUnit | None, organization_type_id: int | None
+) -> bool:
+    """May give someone (the user included) this home unit and organization restriction.
+
+    An administrator grants at most their own scope: a unit of their subtree and, if they
+    are restricted to one organization type, that same type.
+    """
+    active = _active(user)
+    if active is None:
+        return False
+    if active.is_superuser:
+        return True
+    return (
+        active.role in MANAGE_ROLES
+        and home_unit is not None
+        and can_view_unit(active, home_unit)
+        and active.organization_type_id in (None, organization_type_id)
+    )
+
+
+def can_edit_resolution(user: AnyUser, resolution: Resolution) -> bool:
+    """A resolution's indicators, parts and targets are edited at the level that issued it:
+    an unrestricted administrator whose subtree holds the resolution's territory."""
+    active = _active(user)
+    if active is None:
+        return False
+    if active.is_superuser:
+        return True
+    home = active.home_unit
+    scope = resolution.scope_unit
+    return (
+        active.role in MANAGE_ROLES
+        and active.organization_type_id is None
+        and home is not None
+        and scope.version_id == home.version_id
+        and scope.path.startswith(home.path)
+    )
+
+
+def can_edit_catalogue(user: AnyUser) -> bool:
+    """The figures catalogue (elements, data sets, rules) is shared by every unit: only an
+    unrestricted administrator of a province (or a superuser) edits it."""
+    active = _active(user)
+    if active is None:
+        return False
+    if active.is_superuser:
+        return True
+    home = active.home_unit
+    return (
+        active.role in MANAGE_ROLES
+        and active.organization_type_id is None
+        and home is not None
+        and home.parent_id is None
     )
 
 

@@ -2,12 +2,12 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from danvan.accounts import access
+from danvan.accounts import access, services
 from danvan.accounts.models import User
 
 
@@ -68,12 +68,48 @@ class UserAdmin(ScopedForeignKeysMixin, BaseUserAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if request.user.is_superuser:
             return ()
-        return ("is_superuser", "groups", "user_permissions", "last_login", "date_joined")
+        # Staff status follows the role (accounts.services.user_save).
+        return (
+            "is_staff",
+            "is_superuser",
+            "groups",
+            "user_permissions",
+            "last_login",
+            "date_joined",
+        )
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        from danvan.organizations.models import OrganizationType
+
+        restricted = getattr(request.user, "organization_type_id", None)
+        if db_field.related_model is OrganizationType and restricted is not None:
+            kwargs["queryset"] = OrganizationType.objects.filter(pk=restricted)
+            kwargs["empty_label"] = None
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        base = super().get_form(request, obj, change=change, **kwargs)
+        actor = request.user
+
+        class ScopeCheckedForm(base):  # type: ignore[misc, valid-type]
+            def clean(self) -> dict[str, Any]:
+                cleaned: dict[str, Any] = super().clean()
+                home = cleaned.get("home_unit", getattr(obj, "home_unit", None))
+                kind = cleaned.get("organization_type", getattr(obj, "organization_type", None))
+                if not actor.is_superuser and not access.can_grant_scope(
+                    actor, home, kind.pk if kind is not None else None
+                ):
+                    raise ValidationError(
+                        _(
+                            "You may only give a user a unit and an organization within your "
+                            "own scope."
+                        )
+                    )
+                return cleaned
+
+        return ScopeCheckedForm
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
-        # An administrator may only place users inside their own subtree.
-        if not request.user.is_superuser and (
-            obj.home_unit is None or not access.can_view_unit(request.user, obj.home_unit)
-        ):
-            raise PermissionDenied
-        super().save_model(request, obj, form, change)
+        services.user_save(actor=access.request_user(request), user=obj)

@@ -23,13 +23,16 @@ from danvan.datasets.models import (
 
 
 class MetadataAdmin(admin.ModelAdmin):
-    """Catalogue rows: administrators edit them; everyone with admin access reads them."""
+    """Catalogue rows: shared by every unit, so only a province administrator edits them;
+    everyone with admin access reads them."""
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return access.can_manage(request.user) and super().has_change_permission(request, obj)
+        return access.can_edit_catalogue(request.user) and super().has_change_permission(
+            request, obj
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return access.can_manage(request.user) and super().has_add_permission(request)
+        return access.can_edit_catalogue(request.user) and super().has_add_permission(request)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.is_superuser)
