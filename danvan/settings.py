@@ -163,6 +163,10 @@ TASKS = {
 }
 # Uploaded figure files are streamed to disk; anything larger goes through import_values.
 DANVAN_IMPORT_MAX_BYTES = int(os.environ.get("DANVAN_IMPORT_MAX_MB", "50")) * 1024 * 1024
+# What an uploaded .xlsx may inflate to (a zip bomb is refused before it is read).
+DANVAN_IMPORT_MAX_INFLATED_BYTES = (
+    int(os.environ.get("DANVAN_IMPORT_MAX_INFLATED_MB", "512")) * 1024 * 1024
+)
 
 LOGGING = {
     "version": 1,

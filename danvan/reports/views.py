@@ -68,7 +68,8 @@ def check_report(request: HttpRequest) -> HttpResponse:
                 warnings=counts[Severity.WARNING],
                 notes=counts[Severity.NOTE],
             )
-    return render(request, "reports/check.html", context)
+    refused = request.method == "POST" and bool(form.errors)
+    return render(request, "reports/check.html", context, status=400 if refused else 200)
 
 
 # --- the review report ----------------------------------------------------------------------

@@ -18,7 +18,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
+
+from danvan.lib.archives import ArchiveError, zip_check
 
 CSV_COLUMNS = (
     "dataelement",
@@ -420,6 +423,18 @@ class XlsxSource(Source):
     def __iter__(self) -> Iterator[RawRow]:
         from python_calamine import CalamineError, CalamineWorkbook
 
+        try:
+            zip_check(self.stream, max_uncompressed=settings.DANVAN_IMPORT_MAX_INFLATED_BYTES)
+        except ArchiveError as error:
+            if error.code == "too_large":
+                raise FileError(
+                    "too_large",
+                    _("This .xlsx file inflates to more than %(size)s MB: split it and try again.")
+                    % {"size": settings.DANVAN_IMPORT_MAX_INFLATED_BYTES // (1024 * 1024)},
+                ) from error
+            raise FileError(
+                "corrupt_xlsx", _("This .xlsx file is damaged: it cannot be opened.")
+            ) from error
         try:
             workbook = CalamineWorkbook.from_filelike(self.stream)
         except (CalamineError, ValueError, OSError) as error:

@@ -324,3 +324,17 @@ def test_a_row_with_a_nul_character_is_rejected_with_its_reason(world, catalogue
     assert not summary.applied
     assert summary.rejected == 1
     assert "NUL" in summary.rejections[0].reason
+
+
+def test_an_xlsx_that_inflates_past_the_bound_is_refused_before_it_is_read(
+    world, catalogue, settings
+):
+    from danvan.reports.tests.test_upload_bombs import bomb
+
+    settings.DANVAN_IMPORT_MAX_INFLATED_BYTES = 16 * 1024 * 1024
+    data = bomb("xl/worksheets/sheet1.xml", 24 * 1024 * 1024)
+
+    summary = import_bytes(world.district_clerk, data, name="bom.xlsx", dry_run=True)
+
+    assert summary.file_error_code == "too_large"
+    assert "16 MB" in summary.file_error

@@ -17,10 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from danvan.lib.archives import ArchiveError, zip_check
 from danvan.reports.checker.document import Block, BlockKind, Document, FootnoteRef, Location, Table
 from danvan.reports.checker.text import shorten
 
 MAX_BYTES = 5 * 1024 * 1024
+# What a .docx may inflate to: a long report with pictures is a few tens of MB.
+MAX_INFLATED_BYTES = 100 * 1024 * 1024
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text", ""})
 
 
@@ -307,6 +310,18 @@ def read_docx(data: bytes) -> Document:
     import docx  # python-docx; imported here so text-only use stays light
     from docx.table import Table as DocxTable
 
+    try:
+        zip_check(data, max_uncompressed=MAX_INFLATED_BYTES)
+    except ArchiveError as error:
+        if error.code == "too_large":
+            raise ReadError(
+                "too_large",
+                "Tệp .docx giải nén ra quá lớn "
+                f"(quá {MAX_INFLATED_BYTES // (1024 * 1024)} MB): không kiểm tra được.",
+            ) from error
+        raise ReadError(
+            "corrupt", "Tệp .docx bị hỏng hoặc không phải tài liệu Word, không mở được."
+        ) from error
     try:
         source = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as error:

@@ -85,7 +85,7 @@ def test_windows_1258_text_file_is_read(signed_in):
 def test_bad_upload_gets_a_message_not_a_server_error(signed_in, name, data, message):
     response = post_file(signed_in, name, data)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.content.decode()
 
 
