@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from danvan.lib.spreadsheets import formulas_neutralise
 from danvan.reports.exporter import Report
 
 THIN = Side(style="thin")
@@ -48,6 +49,7 @@ def xlsx_render(report: Report) -> bytes:
     _annex(annex, report)
     _figures(book.create_sheet("Số liệu theo đơn vị"), report)
     buffer = io.BytesIO()
+    formulas_neutralise(book)
     book.save(buffer)
     return buffer.getvalue()
 

@@ -29,6 +29,7 @@ from danvan.datasets.exchange.parsers import (
 )
 from danvan.datasets.models import DataSet, DataSetElement, DataValue, Period, Submission
 from danvan.geography.models import AdministrativeUnit
+from danvan.lib.spreadsheets import csv_text, formulas_neutralise
 from danvan.organizations.models import Organization, OrganizationType
 
 DEFAULT_OPTION = "default"
@@ -131,9 +132,9 @@ def csv_chunks(values: Iterator[ExportValue]) -> Iterator[str]:
                 item.option,
                 "",
                 machine_number(item.value),
-                item.stored_by,
+                csv_text(item.stored_by),
                 item.updated_at.isoformat(timespec="seconds"),
-                item.comment,
+                csv_text(item.comment),
                 "false",
             ]
         )
@@ -231,6 +232,7 @@ def workbook_write(actor: User | None, selection: Selection, layout: str = "unit
             sheet = workbook.create_sheet(_sheet_title(_("Nothing to fill"), set()))
             sheet["A1"] = _("No form of this data set is reported at the chosen unit.")
         stream = io.BytesIO()
+        formulas_neutralise(workbook)
         workbook.save(stream)
     return stream.getvalue()
 
