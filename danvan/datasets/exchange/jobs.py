@@ -46,7 +46,14 @@ def too_large_message() -> str:
     ) % {"size": max_upload_bytes() // (1024 * 1024)}
 
 
-def import_job_create(*, actor: User, name: str, stream: IO[bytes], size: int | None) -> ImportJob:
+def import_job_create(
+    *,
+    actor: User,
+    name: str,
+    stream: IO[bytes],
+    size: int | None,
+    remote_address: str | None = None,
+) -> ImportJob:
     """Store an upload (streamed in blocks) as a job waiting for its check."""
     home = actor.home_unit
     if not actor.is_superuser and (home is None or not access.can_change_unit(actor, home)):
@@ -71,6 +78,7 @@ def import_job_create(*, actor: User, name: str, stream: IO[bytes], size: int | 
         stored_path=str(path),
         size=written,
         format=SUFFIXES.get(suffix, ""),
+        remote_address=remote_address,
     )
 
 
@@ -132,6 +140,7 @@ def _run(job: ImportJob, *, apply: bool) -> ImportSummary:
             dry_run=not apply,
             expect=expect,
             progress=progress,
+            remote_address=job.remote_address,
         )
     progress_file.unlink(missing_ok=True)
     return summary

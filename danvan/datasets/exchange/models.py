@@ -35,6 +35,8 @@ class ImportJob(models.Model):
     preview = models.JSONField(default=dict, blank=True)
     result = models.JSONField(default=dict, blank=True)
     message = models.TextField(blank=True)
+    # Where the upload (then the confirmation) came from: carried into every audit row.
+    remote_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -128,7 +128,11 @@ def exchange_upload(request: HttpRequest) -> HttpResponse:
         return redirect("datasets:exchange")
     try:
         job = jobs.import_job_create(
-            actor=user, name=upload.name or "upload", stream=upload, size=upload.size
+            actor=user,
+            name=upload.name or "upload",
+            stream=upload,
+            size=upload.size,
+            remote_address=request.META.get("REMOTE_ADDR") or None,
         )
     except (PermissionDenied, ValidationError) as error:
         text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
@@ -179,6 +183,8 @@ def exchange_job_apply(request: HttpRequest, pk: int) -> HttpResponse:
     if job.status != ImportJob.Status.CHECKED or preview is None or not preview.ok:
         messages.error(request, _("Only a checked file without rejected rows can be applied."))
         return redirect("datasets:exchange-job", pk=job.pk)
+    job.remote_address = request.META.get("REMOTE_ADDR") or None
+    job.save(update_fields=["remote_address", "updated_at"])
     import_job_apply_task.enqueue(job.pk)
     job.refresh_from_db()
     if job.status == ImportJob.Status.APPLIED:

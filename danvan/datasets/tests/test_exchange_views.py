@@ -77,6 +77,24 @@ def test_upload_preview_then_confirm(client, world, figures):
     assert DataValue.objects.get(element__code="members").value == 150
 
 
+def test_a_web_import_records_where_it_came_from_in_every_audit_row(client, world, figures):
+    from danvan.datasets.models import DataValueAudit
+
+    client.force_login(world.district_clerk)
+    client.post(
+        "/figures/exchange/upload/",
+        {"file": SimpleUploadedFile("a.csv", CSV)},
+        REMOTE_ADDR="203.0.113.7",
+    )
+    job = ImportJob.objects.get()
+
+    client.post(f"/figures/exchange/jobs/{job.pk}/apply/", REMOTE_ADDR="203.0.113.9")
+
+    audit = DataValueAudit.objects.filter(source="imported")
+    assert audit.exists()
+    assert set(audit.values_list("remote_address", flat=True)) == {"203.0.113.9"}
+
+
 def test_a_rejected_preview_cannot_be_applied(client, world, figures):
     client.force_login(world.district_clerk)
     data = CSV + b"members,2021,01201,hnd,1\n"

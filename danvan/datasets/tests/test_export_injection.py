@@ -7,8 +7,10 @@ import pytest
 from openpyxl import load_workbook
 
 from danvan.datasets.models import DataValue
-from danvan.datasets.tests.exchange_helpers import figures  # noqa: F401
+from danvan.datasets.tests.exchange_helpers import figures
 from danvan.geography.models import AdministrativeUnit
+
+__all__ = ["figures"]
 
 QUERY = {"data_set": "nq06-org", "period": "2021", "children": "1"}
 
