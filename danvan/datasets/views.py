@@ -6,6 +6,7 @@ the user's scope is not found.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -39,6 +41,8 @@ from danvan.datasets.queries import (
 )
 from danvan.datasets.validation import form_check, violations_in
 from danvan.lib.periods import InvalidPeriodError, PeriodType, period_containing
+
+logger = logging.getLogger("danvan.security")
 
 
 def _remote_address(request: HttpRequest) -> str | None:
@@ -332,7 +336,19 @@ def submission_decide(request: HttpRequest, pk: int, action: str) -> HttpRespons
     form = EntryForm(
         submission.data_set, submission.unit, submission.organization, submission.period
     )
-    return redirect(request.POST.get("next") or form_url(form))
+    return redirect(_local_next(request) or form_url(form))
+
+
+def _local_next(request: HttpRequest) -> str | None:
+    """`next` if it stays on this site over the request's scheme; nothing otherwise."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    if target:
+        logger.warning("refused redirect", extra={"event": "open_redirect", "target": target[:200]})
+    return None
 
 
 @login_required

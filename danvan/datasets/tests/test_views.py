@@ -1,3 +1,4 @@
+import pytest
 from django.urls import reverse
 
 from danvan.datasets.models import DataElement, DataValue, Submission
@@ -208,3 +209,34 @@ def test_the_inbox_query_budget(client, world, catalogue, django_assert_max_num_
         response = client.get(reverse("datasets:inbox"))
 
     assert len(response.context["to_fix"]) == 12
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)", "http:///x"]
+)
+def test_a_decision_never_redirects_off_the_site(client, world, commune_form, target, caplog):
+    fill(commune_form, world.district_clerk, members="100")
+    submission = submission_submit(actor=world.district_clerk, form=commune_form)
+    client.force_login(world.district_approver)
+
+    response = client.post(
+        reverse("datasets:decide", args=[submission.pk, "return"]),
+        {"comment": "Sai", "next": target},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == form_url(commune_form)
+    assert any(r.name == "danvan.security" for r in caplog.records)
+
+
+def test_a_decision_follows_a_next_on_this_site(client, world, commune_form):
+    fill(commune_form, world.district_clerk, members="100")
+    submission = submission_submit(actor=world.district_clerk, form=commune_form)
+    client.force_login(world.district_approver)
+
+    response = client.post(
+        reverse("datasets:decide", args=[submission.pk, "return"]),
+        {"comment": "Sai", "next": "/figures/inbox/"},
+    )
+
+    assert response["Location"] == "/figures/inbox/"
