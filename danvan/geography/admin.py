@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from danvan.accounts import access
 from danvan.accounts.admin import ScopedForeignKeysMixin
+from danvan.geography import services
 from danvan.geography.models import AdministrativeUnit, HierarchyVersion, UnitSuccession
 
 
@@ -42,6 +43,12 @@ class AdministrativeUnitAdmin(ScopedForeignKeysMixin, admin.ModelAdmin[Administr
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.is_superuser)
+
+    def save_model(
+        self, request: HttpRequest, obj: AdministrativeUnit, form: Any, change: bool
+    ) -> None:
+        # A new parent or code moves the whole subtree (paths, scope, roll-up).
+        services.unit_save(actor=access.request_user(request), unit=obj)
 
 
 @admin.register(UnitSuccession)

@@ -9,9 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
 
+from danvan.accounts.models import User
 from danvan.geography import sources
 from danvan.geography.models import AdministrativeUnit, HierarchyVersion, UnitSuccession
 from danvan.lib.text import fold
@@ -290,7 +294,7 @@ def _hamlet_counts(communes: int, total: int, rng: random.Random) -> list[int]:
     counts = [total // communes] * communes
     for i in range(total - sum(counts)):
         counts[i % communes] += 1
-    for _ in range(communes * 4):
+    for _round in range(communes * 4):
         a, b = rng.randrange(communes), rng.randrange(communes)
         if a != b and counts[a] > 3 and counts[b] < 12:
             counts[a] -= 1
@@ -347,3 +351,54 @@ def hamlets_generate(*, province: AdministrativeUnit, total: int, seed: int = 6)
             )
     AdministrativeUnit.objects.bulk_create(to_create, batch_size=1000)
     return len(to_create)
+
+
+@transaction.atomic
+def unit_save(*, actor: User, unit: AdministrativeUnit) -> AdministrativeUnit:
+    """Save a unit edited by `actor`; a new parent or code rewrites the whole subtree's paths.
+
+    Every scope check and roll-up reads the materialised path, so the unit's communes and
+    hamlets move with it in the same transaction, and the indicator results of the old and
+    the new ancestors are recomputed.
+    """
+    from danvan.accounts import access
+    from danvan.datasets.models import DataValue
+    from danvan.indicators.services import results_refresh_many
+
+    if not access.can_manage(actor):
+        raise PermissionDenied(_("Only an administrator may change units."))
+    stored = None
+    if unit.pk is not None:
+        stored = (
+            AdministrativeUnit.objects.select_for_update()
+            .select_related("parent")
+            .filter(pk=unit.pk)
+            .first()
+        )
+    for place in (stored, unit.parent if unit.parent_id else None):
+        if place is not None and not access.can_view_unit(actor, place):
+            raise PermissionDenied(_("You may only place units within your own scope."))
+    if unit.parent_id is None and not actor.is_superuser:
+        raise PermissionDenied(_("Only a superuser may add or move a province."))
+    unit.full_clean()
+    unit.save()
+    if stored is None or stored.path == unit.path:
+        return unit
+    old_path, new_path = stored.path, unit.path
+    descendants = AdministrativeUnit.objects.filter(
+        version_id=unit.version_id, path__startswith=old_path
+    ).exclude(pk=unit.pk)
+    descendants.update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1), output_field=CharField())
+    )
+    subtree = AdministrativeUnit.objects.filter(
+        version_id=unit.version_id, path__startswith=new_path
+    )
+    periods = set(
+        DataValue.objects.filter(unit__in=subtree).values_list("period_id", flat=True).distinct()
+    )
+    touched = {unit.pk}
+    if stored.parent_id is not None:
+        touched.add(stored.parent_id)
+    results_refresh_many(unit_ids=touched, period_ids=periods)
+    return unit

@@ -198,3 +198,22 @@ def test_an_approval_brings_the_results_up_to_date(world, resolution, commune_fo
     submission_approve(actor=world.district_approver, submission=submission)
 
     assert result(resolution, "studied", world.province, "2021").value == 99
+
+
+def test_a_moved_commune_leaves_the_old_districts_roll_up_and_joins_the_new_one(
+    world, resolution
+):
+    from danvan.geography.services import unit_save
+
+    put(world.commune_one_a, "members", "2021", 100, "hnd")
+    put(world.commune_one_a, "members_studied", "2021", 99, "hnd")
+    put(world.commune_one_b, "members", "2021", 100, "hnd")
+    put(world.commune_one_b, "members_studied", "2021", 50, "hnd")
+    results_compute(resolution)
+
+    world.commune_one_a.parent = world.district_two
+    unit_save(actor=world.province_admin, unit=world.commune_one_a)
+
+    assert result(resolution, "studied", world.district_one, "2021").numerator == 50
+    assert result(resolution, "studied", world.district_two, "2021").numerator == 99
+    assert result(resolution, "studied", world.province, "2021").numerator == 149
