@@ -158,3 +158,83 @@ def test_admin_autocomplete_offers_only_units_in_scope(client, world):
     names = [item["text"] for item in response.json()["results"]]
     assert "Xã Một A" in names
     assert not [n for n in names if "Zeta" in n]
+
+
+@pytest.fixture
+def womens_ids(world, catalogue):  # type: ignore[no-untyped-def]
+    """Ids of the Women's Union bodies of Huyện Một and of one submitted, one approved form."""
+    from danvan.datasets.models import DataElement, Submission
+    from danvan.datasets.queries import EntryForm, period_get
+    from danvan.datasets.services import data_value_save, submission_get_or_create
+
+    womens = list(
+        Organization.objects.filter(
+            unit__path__startswith=world.district_one.path, type__code="hlhpn"
+        ).order_by("unit__level")
+    )
+    ids = [o.pk for o in womens]
+    communes = [o for o in womens if o.unit.level == 3][:2]
+    for organization, status in zip(
+        communes, [Submission.Status.SUBMITTED, Submission.Status.APPROVED], strict=True
+    ):
+        form = EntryForm(catalogue["nq06-org"], organization.unit, organization, period_get("2021"))
+        data_value_save(
+            actor=world.province_admin,
+            form=form,
+            element=DataElement.objects.get(code="members"),
+            raw="10",
+        )
+        submission = submission_get_or_create(form)
+        Submission.objects.filter(pk=submission.pk).update(status=status)
+        ids.append(submission.pk)
+    return ids
+
+
+@pytest.fixture(params=[User.Role.DATA_CLERK, User.Role.APPROVER, User.Role.ADMINISTRATOR])
+def farmers_persona(request, world):  # type: ignore[no-untyped-def]
+    from danvan.organizations.models import OrganizationType
+
+    return user_create(
+        actor=None,
+        username=f"hnd.{request.param}",
+        password="pw-for-tests-1",
+        role=request.param,
+        home_unit=world.district_one,
+        organization_type=OrganizationType.objects.get(code="hnd"),
+    )
+
+
+def test_an_organization_restricted_user_changes_nothing_of_another_organization(
+    client, world, womens_ids, farmers_persona
+):
+    """Every URL (pages, API, admin), by GET and POST, with the ids of the Women's Union's
+    bodies and forms, as a Farmers' Union clerk, approver and administrator of the district."""
+    from danvan.accounts.models import User as UserModel
+    from danvan.datasets.models import DataValue, DataValueAudit, Submission, SubmissionEvent
+
+    client.force_login(farmers_persona)
+    failures = []
+    before = _snapshot(DataValue, DataValueAudit, Submission, SubmissionEvent, UserModel)
+
+    for route in sorted(set(_routes())):
+        if "logout" in route or "setlang" in route or "password" in route:
+            continue
+        targets = womens_ids if CONVERTER.search(route) else [womens_ids[0]]
+        for pk in targets:
+            url = _fill(route, pk)
+            query = {"unit": world.commune_one_a.pk, "organization": pk}
+            data = {
+                **query,
+                "value": "99",
+                "revision": "1",
+                "comment": "x",
+                "organization_type": "",
+                "role": User.Role.ADMINISTRATOR,
+            }
+            for method, payload in ((client.get, query), (client.post, data)):
+                response = method(url, payload, follow=False)
+                if response.status_code >= 500:
+                    failures.append((method.__name__, url, response.status_code))
+
+    assert failures == []
+    assert _snapshot(DataValue, DataValueAudit, Submission, SubmissionEvent, UserModel) == before

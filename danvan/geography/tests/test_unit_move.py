@@ -34,9 +34,7 @@ def test_a_new_code_rewrites_the_prefix_of_every_descendant(world):
     unit_save(actor=world.province_admin, unit=world.commune_one_a)
 
     paths = set(
-        AdministrativeUnit.objects.filter(parent=world.commune_one_a).values_list(
-            "path", flat=True
-        )
+        AdministrativeUnit.objects.filter(parent=world.commune_one_a).values_list("path", flat=True)
     )
     assert paths == {"/01/011/01109/01101-01/", "/01/011/01109/01101-02/"}
     assert not AdministrativeUnit.objects.filter(path__startswith="/01/011/01101/").exists()

@@ -200,9 +200,7 @@ def test_an_approval_brings_the_results_up_to_date(world, resolution, commune_fo
     assert result(resolution, "studied", world.province, "2021").value == 99
 
 
-def test_a_moved_commune_leaves_the_old_districts_roll_up_and_joins_the_new_one(
-    world, resolution
-):
+def test_a_moved_commune_leaves_the_old_districts_roll_up_and_joins_the_new_one(world, resolution):
     from danvan.geography.services import unit_save
 
     put(world.commune_one_a, "members", "2021", 100, "hnd")
