@@ -7,8 +7,14 @@ a province administrator, a district clerk of Huyện Một, and a clerk of the 
 """
 
 import datetime
+from pathlib import Path
 
 import pytest
+
+
+def pytest_configure(config):  # type: ignore[no-untyped-def]
+    # The SQLite test database is a file under var/ (see settings): a fresh clone has none.
+    (Path(__file__).parent / "var").mkdir(exist_ok=True)
 
 
 @pytest.fixture(autouse=True)

@@ -116,6 +116,13 @@ def data_value_save(
     current revision means a concurrent change and nothing is written.
     """
     form_check_writable(actor=actor, form=form, today=today)
+    # A submit or a decision in flight holds the form's row: wait for it, then look again
+    # (a plain read on PostgreSQL does not wait for a row lock).
+    held = Submission.objects.select_for_update().filter(
+        data_set=form.data_set, unit=form.unit, organization=form.organization, period=form.period
+    )
+    if any(submission.is_locked for submission in held):
+        raise ValidationError(_("This form has been submitted or approved: it cannot be changed."))
     if element.pk not in {item.element_id for item in form.placements()}:
         raise ValidationError(_("This figure is not part of this form."))
     new_value = value_parse(element, raw) if raw.strip() else None
