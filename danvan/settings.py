@@ -195,6 +195,8 @@ TASKS = {
 }
 # The health check fails when a task has waited longer than this for a worker.
 DANVAN_WORKER_MAX_WAIT_SECONDS = int(os.environ.get("DANVAN_WORKER_MAX_WAIT_SECONDS", "300"))
+# ... and when the data folder has less room than this.
+DANVAN_HEALTH_MIN_FREE_MB = int(os.environ.get("DANVAN_HEALTH_MIN_FREE_MB", "500"))
 # Uploaded figure files are streamed to disk; anything larger goes through import_values.
 DANVAN_IMPORT_MAX_BYTES = int(os.environ.get("DANVAN_IMPORT_MAX_MB", "50")) * 1024 * 1024
 
