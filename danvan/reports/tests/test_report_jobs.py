@@ -6,26 +6,11 @@ import io
 
 import docx
 import pytest
-from django_tasks_db.management.commands.db_worker import Worker
 
 from danvan.reports.files import PdfUnavailableError
 from danvan.reports.models import ReportJob
 
 QUERY = "?resolution=06-NQ-TU&period=2021"
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-def worker_run() -> None:
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
 
 
 def test_the_download_button_makes_a_job_whose_page_offers_the_file(client, world, report_world):
@@ -88,15 +73,16 @@ def test_a_job_whose_unit_left_the_owners_scope_is_not_found(client, world, repo
     assert response.status_code == 404
 
 
-def test_with_the_database_backend_the_worker_makes_the_file(client, world, report_world, settings):
-    settings.TASKS = DATABASE_TASKS
+def test_with_the_database_backend_the_worker_makes_the_file(
+    client, world, report_world, task_worker
+):
     client.force_login(world.district_clerk)
 
     client.post(f"/reports/jobs/start/xlsx/{QUERY}")
     job = ReportJob.objects.get()
     waiting = client.get(f"/reports/jobs/{job.pk}/status/").json()
     early = client.get(f"/reports/jobs/{job.pk}/file/")
-    worker_run()
+    task_worker()
     ready = client.get(f"/reports/jobs/{job.pk}/status/").json()
 
     assert waiting == {
@@ -111,14 +97,13 @@ def test_with_the_database_backend_the_worker_makes_the_file(client, world, repo
     assert client.get(ready["download"]).getvalue().startswith(b"PK")
 
 
-def test_the_worker_checks_the_owners_scope_again(client, world, report_world, settings):
-    settings.TASKS = DATABASE_TASKS
+def test_the_worker_checks_the_owners_scope_again(client, world, report_world, task_worker):
     client.force_login(world.district_clerk)
     client.post(f"/reports/jobs/start/xlsx/{QUERY}")
     world.district_clerk.home_unit = world.district_two
     world.district_clerk.save()
 
-    worker_run()
+    task_worker()
 
     job = ReportJob.objects.get()
     assert job.status == ReportJob.Status.FAILED and job.stored_path == ""
