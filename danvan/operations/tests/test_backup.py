@@ -73,6 +73,10 @@ class EmptyDatabase:
                 server.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
+# Committed rows, so that pg_dump (another session) sees them; serialized_rollback restores
+# the organization types a data migration seeds, which the flush after each test removes.
+
+
 @pytest.fixture
 def empty_database(tmp_path):  # type: ignore[no-untyped-def]
     database = EmptyDatabase(tmp_path)
@@ -80,7 +84,7 @@ def empty_database(tmp_path):  # type: ignore[no-untyped-def]
     database.drop()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_backup_restores_into_an_empty_database_with_the_same_counts(
     world, commune_form, settings, tmp_path, empty_database
 ):
@@ -104,7 +108,7 @@ def test_a_backup_restores_into_an_empty_database_with_the_same_counts(
     assert upload.read_text() == "dataElement,period\n"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_restore_refuses_a_database_that_is_not_empty(world, settings, tmp_path):
     settings.DATA_DIR = tmp_path / "data"
     call_command("backup_data", output=tmp_path / "backup")
