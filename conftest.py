@@ -107,3 +107,28 @@ def commune_form(world, catalogue):  # type: ignore[no-untyped-def]
 
     organization = Organization.objects.get(unit=world.commune_one_a, type__code="hnd")
     return EntryForm(catalogue["nq06-org"], world.commune_one_a, organization, period_get("2021"))
+
+
+@pytest.fixture
+def task_worker(settings, monkeypatch):  # type: ignore[no-untyped-def]
+    """Tasks go to django-tasks-db, as in production; call the fixture to run the worker
+    once over everything queued (in this thread, inside the test's transaction)."""
+    from django_tasks_db.management.commands import db_worker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # The worker closes connections between tasks; here that would end the test's transaction.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> None:
+        db_worker.Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        ).run()
+
+    return run

@@ -28,7 +28,20 @@ DATA_DIR = Path(os.environ.get("DANVAN_DATA_DIR", BASE_DIR / "var"))
 
 DEBUG = env_bool("DANVAN_DEBUG")
 
+# Django's own deployment check (security.W009) calls a key weak below these figures.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
+
 SECRET_KEY = os.environ.get("DANVAN_SECRET_KEY", "")
+if SECRET_KEY and (
+    len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+    or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+    or SECRET_KEY.startswith("django-insecure-")
+):
+    raise ImproperlyConfigured(
+        f"DANVAN_SECRET_KEY is too weak: use at least {SECRET_KEY_MIN_LENGTH} random "
+        "characters, e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 if not SECRET_KEY:
     if DEBUG:
         SECRET_KEY = "insecure-development-key-never-use-in-production"
@@ -58,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks",
+    "django_tasks_db",
     "danvan.accounts",
     "danvan.geography",
     "danvan.organizations",
@@ -66,6 +80,7 @@ INSTALLED_APPS = [
     "danvan.indicators",
     "danvan.reports",
     "danvan.demo",
+    "danvan.operations",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "danvan.accounts.security.SecurityLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -148,6 +164,22 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DANVAN_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+if not DEBUG:
+    # Production sits behind TLS. A TLS-terminating proxy must say so in a header it sets
+    # itself (DANVAN_PROXY_SSL_HEADER=X-Forwarded-Proto), or every request looks like plain
+    # HTTP and the redirect loops. `make serve` on loopback turns the redirect and HSTS off.
+    SECURE_SSL_REDIRECT = env_bool("DANVAN_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("DANVAN_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DANVAN_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DANVAN_HSTS_PRELOAD", False)
+    _proxy_header = os.environ.get("DANVAN_PROXY_SSL_HEADER", "").strip()
+    if _proxy_header:
+        SECURE_PROXY_SSL_HEADER = (
+            "HTTP_" + _proxy_header.upper().replace("-", "_"),
+            os.environ.get("DANVAN_PROXY_SSL_VALUE", "https"),
+        )
+    # The health endpoint answers the proxy's and the monitor's plain-HTTP probes.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -155,8 +187,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
-# Background work (large imports): immediate in the embedded default; a production install
-# points this at a worker-backed backend (e.g. django-tasks' database backend).
+# Background work (imports, report files, recomputation): immediate, inside the request, in
+# the embedded default; production sets DANVAN_TASKS_BACKEND=django_tasks_db.DatabaseBackend
+# and runs the worker (`manage.py db_worker`, started by `make serve`).
 TASKS = {
     "default": {
         "BACKEND": os.environ.get(
@@ -164,6 +197,10 @@ TASKS = {
         )
     }
 }
+# The health check fails when a task has waited longer than this for a worker.
+DANVAN_WORKER_MAX_WAIT_SECONDS = int(os.environ.get("DANVAN_WORKER_MAX_WAIT_SECONDS", "300"))
+# ... and when the data folder has less room than this.
+DANVAN_HEALTH_MIN_FREE_MB = int(os.environ.get("DANVAN_HEALTH_MIN_FREE_MB", "500"))
 # Uploaded figure files are streamed to disk; anything larger goes through import_values.
 DANVAN_IMPORT_MAX_BYTES = int(os.environ.get("DANVAN_IMPORT_MAX_MB", "50")) * 1024 * 1024
 # What an uploaded .xlsx may inflate to (a zip bomb is refused before it is read).
@@ -171,9 +208,31 @@ DANVAN_IMPORT_MAX_INFLATED_BYTES = (
     int(os.environ.get("DANVAN_IMPORT_MAX_INFLATED_MB", "512")) * 1024 * 1024
 )
 
+# Security events (failed logins, refused requests, suspicious operations) are JSON lines,
+# one event a line, on stderr or in DANVAN_SECURITY_LOG, for a log shipper to read.
+_security_log = os.environ.get("DANVAN_SECURITY_LOG", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security": (
+            {"class": "logging.handlers.WatchedFileHandler", "filename": _security_log}
+            if _security_log
+            else {"class": "logging.StreamHandler"}
+        )
+        | {"formatter": "json"},
+    },
+    "loggers": {
+        "danvan.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+        "django.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DANVAN_LOG_LEVEL", "INFO")},
 }

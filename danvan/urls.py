@@ -5,6 +5,7 @@ from django.urls import include, path
 from danvan.accounts import views as account_views
 from danvan.api import api
 from danvan.geography import views as geography_views
+from danvan.operations.health import HealthView
 from danvan.organizations import views as organization_views
 
 admin.site.site_header = "danvan"
@@ -34,4 +35,5 @@ urlpatterns = [
     path("reports/", include("danvan.reports.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
+    path("health/", HealthView.as_view(), name="health"),
 ]

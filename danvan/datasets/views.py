@@ -20,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from danvan.accounts import access
+from danvan.accounts import access, security
 from danvan.accounts.models import User
 from danvan.datasets import services
 from danvan.datasets.forms import CommentForm
@@ -243,6 +243,7 @@ def entry_cell(request: HttpRequest, element: str, **kwargs: Any) -> HttpRespons
         )
         value = result.value
     except PermissionDenied as denied:
+        security.permission_denied(request, denied)
         error, value = str(denied) or _("You may not change this figure."), None
     except ValidationError as invalid:
         error = " ".join(invalid.messages)
@@ -288,6 +289,7 @@ def entry_submit(request: HttpRequest, **kwargs: Any) -> HttpResponse:
         )
         messages.success(request, _("The form was submitted to the level above."))
     except PermissionDenied as denied:
+        security.permission_denied(request, denied)
         messages.error(request, str(denied))
     except ValidationError as invalid:
         for message in invalid.messages:
@@ -329,6 +331,7 @@ def submission_decide(request: HttpRequest, pk: int, action: str) -> HttpRespons
             }[action],
         )
     except PermissionDenied as denied:
+        security.permission_denied(request, denied)
         messages.error(request, str(denied))
     except ValidationError as invalid:
         for message in invalid.messages:

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -91,3 +93,52 @@ class ReportProfile(models.Model):
     @property
     def recipient_lines(self) -> list[str]:
         return [line.strip().lstrip("-").strip() for line in self.recipients.splitlines() if line]
+
+
+class ReportJob(models.Model):
+    """One report file asked for on the report page, made by the task worker.
+
+    Its owner alone sees it; the page polls its progress and offers the file when done.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Being made")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_jobs"
+    )
+    resolution = models.ForeignKey(
+        "indicators.Resolution", on_delete=models.CASCADE, related_name="+"
+    )
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey("datasets.Period", on_delete=models.CASCADE, related_name="+")
+    baseline = models.ForeignKey(
+        "datasets.Period", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    format = models.CharField(_("format"), max_length=10)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.TextField(blank=True)
+    stored_path = models.CharField(max_length=500, blank=True, editable=False)
+    filename = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("report job")
+        verbose_name_plural = _("report jobs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.filename or self.format} ({self.get_status_display()})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def path(self) -> Path:
+        return Path(self.stored_path)

@@ -6,23 +6,25 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from danvan.accounts import access
 from danvan.datasets.models import Period
 from danvan.geography.models import AdministrativeUnit
 from danvan.indicators.models import Resolution
+from danvan.reports import jobs
 from danvan.reports.checker import ReadError, Severity, check_document, read_bytes, read_text
 from danvan.reports.checker.findings import SEVERITY_LABELS
-from danvan.reports.docx_writer import TemplateError
 from danvan.reports.exporter import Report, ReportError, report_build
-from danvan.reports.files import FORMATS, PdfUnavailableError, report_render
+from danvan.reports.files import CONTENT_TYPES, FORMATS
 from danvan.reports.forms import ReportCheckForm
+from danvan.reports.models import ReportJob
 from danvan.reports.queries import report_periods, report_units
 from danvan.reports.rendering import anchor, render_document
-from danvan.reports.wording import WordingError
 
 
 @login_required
@@ -146,17 +148,65 @@ def report_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def report_download(request: HttpRequest, format: str) -> HttpResponse:
+@require_POST
+def report_job_start(request: HttpRequest, format: str) -> HttpResponse:
+    """Ask the worker for a report file (the choice is in the query string, as on the page)."""
+    from danvan.reports.tasks import report_job_run_task
+
     if format not in FORMATS:
         raise Http404("No such format")
     choice = _choice(request)
+    if choice.resolution is None or choice.unit is None or choice.period is None:
+        return HttpResponse(
+            _("There are no computed figures to report on yet."),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    job = jobs.report_job_create(
+        actor=access.request_user(request),
+        resolution=choice.resolution,
+        unit=choice.unit,
+        period=choice.period,
+        baseline=choice.baseline,
+        fmt=format,
+    )
+    report_job_run_task.enqueue(job.pk)
+    return redirect("reports:job", pk=job.pk)
+
+
+@login_required
+def report_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = jobs.report_job_for_user(access.request_user(request), pk)
+    return render(request, "reports/job.html", {"job": job})
+
+
+@login_required
+def report_job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    job = jobs.report_job_for_user(access.request_user(request), pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "label": job.get_status_display(),
+            "progress": job.progress,
+            "message": job.message,
+            "download": (
+                reverse("reports:job-file", args=[job.pk])
+                if job.status == ReportJob.Status.DONE
+                else None
+            ),
+        }
+    )
+
+
+@login_required
+def report_job_file(request: HttpRequest, pk: int) -> FileResponse:
+    job = jobs.report_job_for_user(access.request_user(request), pk)
+    if job.status != ReportJob.Status.DONE:
+        raise Http404("The report is not ready")
     try:
-        report = _build(choice, charts=format != "xlsx")
-        rendered = report_render(report, format)
-    except (ReportError, TemplateError, WordingError) as error:
-        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
-    except PdfUnavailableError as error:
-        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(rendered.content, content_type=rendered.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
-    return response
+        stream = job.path.open("rb")
+    except OSError as error:
+        raise Http404("The report file is no longer available") from error
+    return FileResponse(
+        stream, as_attachment=True, filename=job.filename, content_type=CONTENT_TYPES[job.format]
+    )

@@ -187,3 +187,24 @@ def test_cli_export_and_import(world, figures, tmp_path):
     call_command("import_values", str(out), "--user", "one.clerk", "--dry-run", stdout=stdout)
 
     assert "unchanged 4" in stdout.getvalue()
+
+
+def test_with_the_database_backend_the_worker_checks_and_applies(
+    client, world, figures, task_worker
+):
+    from danvan.datasets.models import DataValue
+
+    client.force_login(world.district_clerk)
+
+    client.post("/figures/exchange/upload/", {"file": SimpleUploadedFile("a.csv", CSV)})
+    job = ImportJob.objects.get()
+    waiting = job.status
+    task_worker()
+    job.refresh_from_db()
+    checked = job.status
+    client.post(f"/figures/exchange/jobs/{job.pk}/apply/")
+    task_worker()
+    job.refresh_from_db()
+
+    assert (waiting, checked, job.status) == ("uploaded", "checked", "applied")
+    assert DataValue.objects.get(element__code="members").value == 150

@@ -114,3 +114,8 @@ def report_world(world, catalogue, tmp_path):  # type: ignore[no-untyped-def]
     put.save()
     results_compute(resolution)
     return resolution
+
+
+@pytest.fixture(autouse=True)
+def _report_files_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.DATA_DIR = tmp_path

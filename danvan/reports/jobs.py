@@ -1,0 +1,128 @@
+"""Report files made in the background: the page asks, the task worker builds and renders
+the report (PDF through LibreOffice can take a minute), the page polls and then downloads.
+
+Nothing here holds a transaction open, so progress goes straight to the job's row.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from danvan.accounts import access
+from danvan.accounts.models import User
+from danvan.datasets.models import Period
+from danvan.geography.models import AdministrativeUnit
+from danvan.indicators.models import Resolution
+from danvan.reports.docx_writer import TemplateError, docx_render
+from danvan.reports.exporter import ReportError, report_build
+from danvan.reports.files import FORMATS, PdfUnavailableError, pdf_convert
+from danvan.reports.models import ReportJob
+from danvan.reports.wording import WordingError
+from danvan.reports.xlsx_writer import xlsx_render
+
+logger = logging.getLogger(__name__)
+
+
+def report_dir() -> Path:
+    folder = Path(settings.DATA_DIR) / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _check_access(user: User, resolution: Resolution, unit: AdministrativeUnit) -> None:
+    """Raises Http404 when the resolution or the unit is out of the user's scope."""
+    access.resolution_for_user(user, resolution.slug)
+    access.unit_for_user(user, unit.pk)
+
+
+def report_job_create(
+    *,
+    actor: User,
+    resolution: Resolution,
+    unit: AdministrativeUnit,
+    period: Period,
+    baseline: Period | None,
+    fmt: str,
+) -> ReportJob:
+    """A job waiting for the worker; the caller enqueues it."""
+    if fmt not in FORMATS:
+        raise Http404("No such format")
+    _check_access(actor, resolution, unit)
+    return ReportJob.objects.create(
+        user=actor,
+        resolution=resolution,
+        unit=unit,
+        period=period,
+        baseline=baseline,
+        format=fmt,
+    )
+
+
+def _step(job: ReportJob, status: ReportJob.Status, progress: int) -> None:
+    job.status, job.progress = status, progress
+    job.save(update_fields=["status", "progress", "updated_at"])
+
+
+def report_job_run(*, job: ReportJob) -> ReportJob:
+    """Build and render the report; the owner's scope is checked again, as it may have
+    changed since the job was asked for."""
+    if not job.is_running:
+        return job
+    _step(job, ReportJob.Status.RUNNING, 5)
+    try:
+        _check_access(job.user, job.resolution, job.unit)
+        report = report_build(
+            resolution=job.resolution,
+            unit=job.unit,
+            period=job.period,
+            baseline=job.baseline,
+            charts=job.format != "xlsx",
+        )
+        _step(job, ReportJob.Status.RUNNING, 50)
+        if job.format == "xlsx":
+            content = xlsx_render(report)
+        else:
+            content = docx_render(report)
+            if job.format == "pdf":
+                _step(job, ReportJob.Status.RUNNING, 70)
+                content = pdf_convert(content)
+    except (ReportError, TemplateError, WordingError, PdfUnavailableError) as error:
+        return _fail(job, str(error))
+    except (Http404, PermissionDenied):
+        return _fail(job, _("This report is outside your scope."))
+    except BaseException:
+        # The worker records the traceback; the owner must not wait for ever.
+        _fail(job, _("The report could not be made. Try again or tell an administrator."))
+        raise
+    path = report_dir() / f"{uuid.uuid4().hex}.{job.format}"
+    path.write_bytes(content)
+    job.stored_path = str(path)
+    job.filename = f"{report.filename_stem}.{job.format}"
+    job.status, job.progress, job.message = ReportJob.Status.DONE, 100, ""
+    job.save()
+    return job
+
+
+def _fail(job: ReportJob, message: str) -> ReportJob:
+    job.status, job.message = ReportJob.Status.FAILED, message
+    job.save(update_fields=["status", "message", "updated_at"])
+    return job
+
+
+def report_job_for_user(user: User, pk: int) -> ReportJob:
+    """A job is its owner's alone, and only while its unit is still in the owner's scope:
+    anyone else gets "not found"."""
+    try:
+        job = ReportJob.objects.select_related("unit", "resolution").get(pk=pk, user=user)
+    except ReportJob.DoesNotExist as error:
+        raise Http404("No such report") from error
+    if not access.can_view_unit(user, job.unit):
+        raise Http404("No such report")
+    return job
