@@ -4,6 +4,7 @@ Production-safe by default: DEBUG is off and a secret key is required unless
 DANVAN_DEBUG=1 (the demo and the test suite set it, or provide a key).
 """
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks",
+    "axes",
     "danvan.accounts",
     "danvan.geography",
     "danvan.organizations",
@@ -79,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes requires: turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "danvan.urls"
@@ -118,6 +122,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -148,6 +157,25 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Sign-in throttling (django-axes): a username is locked from one address after a few
+# failures; the lockout ends by itself or through `manage.py axes_reset_username NAME`.
+AXES_FAILURE_LIMIT = int(os.environ.get("DANVAN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=int(os.environ.get("DANVAN_LOGIN_LOCKOUT_MINUTES", "15"))
+)
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "danvan.accounts.security.lockout_response"
+AXES_USERNAME_CALLABLE = "danvan.accounts.security.attempt_username"
+# The address is the socket's own: a client-sent X-Forwarded-For would let anyone pick a
+# fresh address for every guess. Behind a reverse proxy, name its header here instead.
+AXES_IPWARE_META_PRECEDENCE_ORDER = [
+    os.environ.get("DANVAN_CLIENT_IP_HEADER", "REMOTE_ADDR"),
+]
+# Axes' own logger repeats every attempt at INFO; danvan.security carries what matters.
+AXES_VERBOSE = False
+
 # Uploaded report drafts are checked in memory; refuse anything absurd up front.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
@@ -169,4 +197,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DANVAN_LOG_LEVEL", "INFO")},
+    # Failed sign-ins, lockouts and refused API keys.
+    "loggers": {"danvan.security": {"level": "INFO"}},
 }
