@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 # Lets admin and QuerySet classes be subscripted for the type checker at run time.
@@ -60,6 +61,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "axes",
+    "csp",
+    # Serves django-ninja's Swagger UI from its own static files, not from a CDN with an
+    # inline script (which the Content-Security-Policy refuses).
+    "ninja",
     "danvan.accounts",
     "danvan.geography",
     "danvan.organizations",
@@ -72,6 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "danvan.accounts.middleware.VietnameseFirstMiddleware",
@@ -157,6 +163,24 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Content-Security-Policy (django-csp): nothing but our own files, no inline script or
+# style, no eval. Inline JSON data blocks (<script type="application/json">) are not run, so
+# they need no allowance; the charts evaluate Vega expressions with an interpreter.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # Sign-in throttling (django-axes): a username is locked from one address after a few
 # failures; the lockout ends by itself or through `manage.py axes_reset_username NAME`.
 AXES_FAILURE_LIMIT = int(os.environ.get("DANVAN_LOGIN_FAILURE_LIMIT", "5"))
@@ -198,5 +222,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DANVAN_LOG_LEVEL", "INFO")},
     # Failed sign-ins, lockouts and refused API keys.
-    "loggers": {"danvan.security": {"level": "INFO"}},
+    "loggers": {"danvan.security": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }
