@@ -181,6 +181,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# API keys expire this many days after creation unless given another date.
+DANVAN_API_TOKEN_DAYS = int(os.environ.get("DANVAN_API_TOKEN_DAYS", "90"))
+
 # Sign-in throttling (django-axes): a username is locked from one address after a few
 # failures; the lockout ends by itself or through `manage.py axes_reset_username NAME`.
 AXES_FAILURE_LIMIT = int(os.environ.get("DANVAN_LOGIN_FAILURE_LIMIT", "5"))
