@@ -18,6 +18,18 @@ def pytest_configure(config):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _security_log_captured(caplog):  # type: ignore[no-untyped-def]
+    # The security logger writes JSON lines to its own handler and does not propagate to
+    # the root logger, where caplog listens: let caplog see it too.
+    import logging
+
+    logger = logging.getLogger("danvan.security")
+    logger.addHandler(caplog.handler)
+    yield
+    logger.removeHandler(caplog.handler)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     # PBKDF2 costs ~0.3 s a user; tests check scope, not hashing strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

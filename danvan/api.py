@@ -17,7 +17,7 @@ from ninja.security import django_auth
 
 from danvan.datasets.api import OutOfScope, error_response
 from danvan.datasets.api import router as figures_router
-from danvan.datasets.exchange.tokens import BearerToken
+from danvan.datasets.exchange.tokens import BearerToken, ExpiredApiKey
 from danvan.indicators.api import router as indicators_router
 from danvan.reports.api import router as reports_router
 
@@ -95,6 +95,16 @@ def _malformed(request: HttpRequest, error: SchemaValidationError) -> HttpRespon
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
     return error_response(401, "unauthenticated", "Sign in, or send Authorization: Bearer <key>.")
+
+
+@api.exception_handler(ExpiredApiKey)
+def _key_expired(request: HttpRequest, error: ExpiredApiKey) -> HttpResponse:
+    return error_response(
+        401,
+        "key_expired",
+        f"This API key expired on {error.expired_at:%Y-%m-%d %H:%M} UTC; ask an administrator "
+        "for a new one.",
+    )
 
 
 @api.exception_handler(HttpError)

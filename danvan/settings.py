@@ -4,12 +4,14 @@ Production-safe by default: DEBUG is off and a secret key is required unless
 DANVAN_DEBUG=1 (the demo and the test suite set it, or provide a key).
 """
 
+import datetime
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 # Lets admin and QuerySet classes be subscripted for the type checker at run time.
@@ -72,6 +74,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
+    # Serves django-ninja's Swagger UI from its own static files, not from a CDN with an
+    # inline script (which the Content-Security-Policy refuses).
+    "ninja",
     "danvan.accounts",
     "danvan.geography",
     "danvan.organizations",
@@ -85,6 +92,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "danvan.accounts.middleware.VietnameseFirstMiddleware",
@@ -95,6 +103,8 @@ MIDDLEWARE = [
     "danvan.accounts.security.SecurityLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes requires: turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "danvan.urls"
@@ -137,6 +147,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -182,6 +197,46 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): nothing but our own files, no inline script or
+# style, no eval. Inline JSON data blocks (<script type="application/json">) are not run, so
+# they need no allowance; the charts evaluate Vega expressions with an interpreter.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# API keys expire this many days after creation unless given another date.
+DANVAN_API_TOKEN_DAYS = int(os.environ.get("DANVAN_API_TOKEN_DAYS", "90"))
+
+# Sign-in throttling (django-axes): a username is locked from one address after a few
+# failures; the lockout ends by itself or through `manage.py axes_reset_username NAME`.
+AXES_FAILURE_LIMIT = int(os.environ.get("DANVAN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=int(os.environ.get("DANVAN_LOGIN_LOCKOUT_MINUTES", "15"))
+)
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "danvan.accounts.security.lockout_response"
+AXES_USERNAME_CALLABLE = "danvan.accounts.security.attempt_username"
+# The address is the socket's own: a client-sent X-Forwarded-For would let anyone pick a
+# fresh address for every guess. Behind a reverse proxy, name its header here instead.
+AXES_IPWARE_META_PRECEDENCE_ORDER = [
+    os.environ.get("DANVAN_CLIENT_IP_HEADER", "REMOTE_ADDR"),
+]
+# Axes' own logger repeats every attempt at INFO; danvan.security carries what matters.
+AXES_VERBOSE = False
 
 # Uploaded report drafts are checked in memory; refuse anything absurd up front.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
@@ -233,6 +288,7 @@ LOGGING = {
     "loggers": {
         "danvan.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
         "django.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+        "axes": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DANVAN_LOG_LEVEL", "INFO")},
 }

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -56,10 +60,15 @@ class User(AbstractUser):
             )
 
 
+def api_token_default_expiry() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=settings.DANVAN_API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
     """A key for programs calling the API as `user` (header `Authorization: Bearer <key>`).
 
-    Only a SHA-256 digest is stored: the key is shown once, when it is created.
+    Only a SHA-256 digest is stored: the key is shown once, when it is created. Every key
+    expires (by default DANVAN_API_TOKEN_DAYS after its creation).
     """
 
     user = models.ForeignKey(
@@ -69,6 +78,11 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(_("key starts with"), max_length=8, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(
+        _("expires"),
+        default=api_token_default_expiry,
+        help_text=_("After this moment the key is refused."),
+    )
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -79,3 +93,12 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.name} ({self.prefix}…)"
+
+    def clean(self) -> None:
+        super().clean()
+        if self._state.adding and self.expires_at is not None and self.expires_at <= timezone.now():
+            raise ValidationError({"expires_at": _("A new key must expire in the future.")})
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

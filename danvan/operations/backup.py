@@ -19,7 +19,7 @@ from typing import Any
 
 import dj_database_url
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -77,21 +77,44 @@ def row_counts() -> dict[str, int]:
     return {name: model._default_manager.count() for name, model in COUNTED.items()}
 
 
+def _pg_dump_with_counts(path: Path, config: dict[str, Any]) -> dict[str, int]:
+    """pg_dump of one exported snapshot, counted in that very snapshot: while users keep
+    saving, the manifest's counts are exactly what the dump holds."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = cursor.fetchone()[0]
+        counts = row_counts()
+        _run(
+            [
+                "pg_dump",
+                "--format=custom",
+                "--no-owner",
+                f"--snapshot={snapshot}",
+                f"--file={path}",
+            ],
+            config,
+        )
+    return counts
+
+
 def backup_create(target: Path) -> dict[str, Any]:
     """Write a backup of the current database and data folder into `target` (new)."""
     target.mkdir(parents=True, exist_ok=False)
     config = connection.settings_dict
     engine = _engine(config)
-    counts = row_counts()
     if engine == "postgresql":
-        _run(
-            ["pg_dump", "--format=custom", "--no-owner", f"--file={target / 'database.dump'}"],
-            config,
-        )
+        counts = _pg_dump_with_counts(target / "database.dump", config)
     else:
+        # SQLite's online backup copies one consistent state: count the copy itself.
         connection.ensure_connection()
         with sqlite3.connect(target / "database.sqlite3") as copy:
             connection.connection.backup(copy)
+            counts = {
+                name: copy.execute(f"SELECT count(*) FROM {model._meta.db_table}").fetchone()[0]
+                for name, model in COUNTED.items()
+            }
         copy.close()
     data_dir = Path(settings.DATA_DIR)
     with tarfile.open(target / "files.tar.gz", "w:gz") as archive:

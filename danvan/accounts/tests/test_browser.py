@@ -15,30 +15,7 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def page(monkeypatch):  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
-    # test itself are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
-        )
-        context = browser.new_context(viewport={"width": 1366, "height": 768})
-        yield context.new_page()
-        browser.close()
-
-
-@pytest.fixture
-def browser_world(transactional_db, django_db_serialized_rollback, world, settings):  # type: ignore[no-untyped-def]
-    settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
-    return world
-
-
-def test_a_clerk_signs_in_and_browses_the_tree(live_server, page, browser_world):
+def test_a_clerk_signs_in_and_browses_the_tree(live_server, page, csp_violations, browser_world):
     page.goto(f"{live_server.url}/")
     page.get_by_label("Tên đăng nhập").fill("one.clerk")
     page.get_by_label("Mật khẩu").fill("pw-for-tests-1")
@@ -49,6 +26,8 @@ def test_a_clerk_signs_in_and_browses_the_tree(live_server, page, browser_world)
 
     page.get_by_text("Ấp Một A 1").wait_for()
     assert "Zeta" not in page.content()
+    assert page.get_by_role("button", name="Mở rộng").first.is_disabled()
+    assert csp_violations == []
 
 
 def test_search_without_diacritics_and_the_english_switch(live_server, page, browser_world):
@@ -74,7 +53,9 @@ def _sign_in(page, base, username):  # type: ignore[no-untyped-def]
     page.wait_for_url(f"{base}/")
 
 
-def test_a_form_goes_through_the_whole_approval_cycle(live_server, page, browser_world, catalogue):
+def test_a_form_goes_through_the_whole_approval_cycle(
+    live_server, page, csp_violations, browser_world, catalogue
+):
     from danvan.accounts.models import User
     from danvan.accounts.services import user_create
     from danvan.datasets.models import Submission
@@ -137,3 +118,4 @@ def test_a_form_goes_through_the_whole_approval_cycle(live_server, page, browser
     page.goto(url)
     assert page.locator("#input-members").is_disabled()
     assert Submission.objects.get(organization=farmers).status == Submission.Status.APPROVED
+    assert csp_violations == []

@@ -91,7 +91,7 @@ def test_search_never_shows_units_out_of_scope(client, world):
 
 def test_a_superuser_starts_from_every_province(client, world):
     User.objects.create_superuser("root", password="pw-for-tests-1")
-    client.login(username="root", password="pw-for-tests-1")
+    client.force_login(User.objects.get(username="root"))
 
     response = client.get("/units/")
 

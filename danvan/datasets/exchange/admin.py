@@ -15,10 +15,18 @@ from danvan.datasets.exchange.tokens import api_token_key_set
 class ApiTokenAdmin(admin.ModelAdmin):
     """Keys of users in the administrator's scope; the key is shown once, on creation."""
 
-    list_display = ["user", "name", "prefix", "created_at", "last_used_at", "is_active"]
+    list_display = [
+        "user",
+        "name",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "is_active",
+    ]
     list_filter = ["is_active"]
     search_fields = ["user__username", "name"]
-    fields = ["user", "name", "is_active", "prefix", "created_at", "last_used_at"]
+    fields = ["user", "name", "expires_at", "is_active", "prefix", "created_at", "last_used_at"]
     readonly_fields = ["prefix", "created_at", "last_used_at"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ApiToken]:

@@ -2,26 +2,50 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import logging
 import secrets
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
 from danvan.accounts import access
 from danvan.accounts.models import ApiToken, User
+
+security_log = logging.getLogger("danvan.security")
+
+# last_used_at is a hint for administrators, not an audit: one write a minute per key at
+# most, so that a busy client does not turn every read into a write.
+LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
+
+
+class ExpiredApiKey(AuthenticationError):
+    """The key exists but its expiry date has passed."""
+
+    def __init__(self, expired_at: datetime.datetime) -> None:
+        super().__init__()
+        self.expired_at = expired_at
 
 
 def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def api_token_create(*, actor: User | None, user: User, name: str) -> tuple[ApiToken, str]:
+def api_token_create(
+    *,
+    actor: User | None,
+    user: User,
+    name: str,
+    expires_at: datetime.datetime | None = None,
+) -> tuple[ApiToken, str]:
     """A new key for `user`; the key itself is returned once and never stored.
 
-    `actor` None is the system (the create_api_token command).
+    `actor` None is the system (the create_api_token command). Without `expires_at` the key
+    expires DANVAN_API_TOKEN_DAYS from now; a date in the past is refused.
     """
     if (
         actor is not None
@@ -32,7 +56,10 @@ def api_token_create(*, actor: User | None, user: User, name: str) -> tuple[ApiT
     ):
         raise PermissionDenied("You may only create keys for users in your scope.")
     token = ApiToken(user=user, name=name)
+    if expires_at is not None:
+        token.expires_at = expires_at
     key = api_token_key_set(token)
+    token.full_clean()
     token.save()
     return token, key
 
@@ -44,8 +71,13 @@ def api_token_key_set(token: ApiToken) -> str:
     return key
 
 
-def api_token_user(key: str) -> User | None:
-    if not key or len(key) > 200:
+def api_token_user(key: str, *, address: str = "-") -> User | None:
+    """The user a key acts as, or None for an unknown or disabled key.
+
+    Raises ExpiredApiKey for a key past its expiry date.
+    """
+    if not key or len(key) > 200 or "\x00" in key:
+        security_log.warning("api key refused reason=malformed address=%s", address)
         return None
     token = (
         ApiToken.objects.select_related("user", "user__home_unit")
@@ -53,9 +85,20 @@ def api_token_user(key: str) -> User | None:
         .first()
     )
     if token is None:
+        security_log.warning(
+            "api key refused reason=unknown prefix=%r address=%s", key[:8], address
+        )
         return None
     now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
+    if token.expires_at <= now:
+        security_log.warning(
+            "api key refused reason=expired prefix=%r user=%r address=%s",
+            token.prefix,
+            token.user.username,
+            address,
+        )
+        raise ExpiredApiKey(token.expires_at)
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
@@ -64,7 +107,7 @@ class BearerToken(HttpBearer):
     """`Authorization: Bearer <key>`; the request then acts as the key's user."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = api_token_user(token)
+        user = api_token_user(token, address=request.META.get("REMOTE_ADDR", "-"))
         if user is not None:
             request.user = user
         return user

@@ -125,3 +125,38 @@ def test_a_restore_refuses_a_database_that_is_not_empty(world, settings, tmp_pat
         call_command("restore_data", str(tmp_path / "backup"), database_url=target)
 
     assert DataValue.objects.count() == 0 and world.province.pk
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump snapshots: PostgreSQL")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_backup_taken_while_users_save_holds_exactly_its_counted_rows(
+    world, commune_form, settings, tmp_path, empty_database, monkeypatch
+):
+    from danvan.operations import backup
+
+    settings.DATA_DIR = tmp_path / "data"
+    figures_enter(world, commune_form)
+    real_run = backup._run
+    columns = ", ".join(f.column for f in DataValueAudit._meta.concrete_fields if not f.primary_key)
+
+    def run_while_someone_saves(command, config):  # type: ignore[no-untyped-def]
+        if command[0] == "pg_dump":  # another session commits a change meanwhile
+            with psycopg.connect(
+                dbname=connection.settings_dict["NAME"],
+                host="127.0.0.1",
+                user=connection.settings_dict["USER"] or "postgres",
+            ) as other:
+                other.execute(
+                    f"INSERT INTO datasets_datavalueaudit ({columns}) "
+                    f"SELECT {columns} FROM datasets_datavalueaudit LIMIT 1"
+                )
+        real_run(command, config)
+
+    monkeypatch.setattr(backup, "_run", run_while_someone_saves)
+
+    manifest = backup.backup_create(tmp_path / "backup")
+    monkeypatch.setattr(backup, "_run", real_run)
+    backup.backup_restore(tmp_path / "backup", database_url=empty_database.url)
+
+    assert DataValueAudit.objects.count() == manifest["counts"]["audit"] + 1
+    assert empty_database.counts() == manifest["counts"]

@@ -1,0 +1,17 @@
+// Behaviour the templates ask for with data attributes, because the Content-Security-Policy
+// runs no inline handlers (onchange=, onclick=):
+//   data-autosubmit  on a field: changing it submits its form.
+//   data-once        on a button: it is disabled after its first click (htmx still sends
+//                    the request: htmx's own listener on the button runs before this one).
+(function () {
+  document.addEventListener("change", function (event) {
+    const field = event.target;
+    if (!(field instanceof HTMLElement) || !field.hasAttribute("data-autosubmit")) return;
+    const form = field.closest("form");
+    if (form) form.requestSubmit();
+  });
+  document.addEventListener("click", function (event) {
+    const target = event.target instanceof Element ? event.target.closest("button[data-once]") : null;
+    if (target) target.disabled = true;
+  });
+})();
