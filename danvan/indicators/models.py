@@ -175,3 +175,23 @@ class IndicatorResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.part} · {self.unit} · {self.period_id} = {self.value}"
+
+
+class PendingRefresh(models.Model):
+    """A unit and period whose results a worker recomputes soon (`results_refresh_for`).
+
+    One row per save: a worker claims every row there is and recomputes them at once, so
+    a burst of saves costs one recomputation, and a row is only visible (claimable) once
+    the save that wrote it has committed, so no save is missed.
+    """
+
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="+")
+    period_id = models.CharField(max_length=20)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pending recomputation")
+        verbose_name_plural = _("pending recomputations")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.period_id}"

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
+from django.db import transaction
+
 from danvan.geography.models import AdministrativeUnit
 from danvan.indicators.engine import results_compute
-from danvan.indicators.models import IndicatorResult, Resolution
+from danvan.indicators.models import IndicatorResult, PendingRefresh, Resolution
 from danvan.lib.periods import PeriodType
 
 
@@ -21,10 +24,47 @@ def results_recompute_all(progress: Callable[[str], None] | None = None) -> int:
 
 
 def results_refresh_for(*, unit: AdministrativeUnit, period_id: str, period_type: str) -> int:
-    """After a figure of `unit` changed in `period_id` (a save, an approval)."""
+    """After a figure of `unit` changed in `period_id` (a save, an approval).
+
+    With a worker-backed task queue the recomputation is handed to the worker (it rebuilds
+    the province roll-up, hundreds of milliseconds at province scale, too slow for a cell
+    save); with the immediate backend (demo, tests) it runs here, in the transaction.
+    """
     if period_type != PeriodType.YEARLY.value:
         return 0
-    return results_refresh_many(unit_ids={unit.pk}, period_ids={period_id})
+    if not _worker_backed():
+        return results_refresh_many(unit_ids={unit.pk}, period_ids={period_id})
+    from danvan.indicators.tasks import results_refresh_pending_task
+
+    PendingRefresh.objects.create(unit=unit, period_id=period_id)
+    # Enqueued in the same transaction: a rolled-back save leaves neither row nor task.
+    results_refresh_pending_task.enqueue()
+    return 0
+
+
+def _worker_backed() -> bool:
+    backend = str(settings.TASKS["default"]["BACKEND"])
+    return not backend.endswith("ImmediateBackend")
+
+
+def results_refresh_pending() -> int:
+    """Claim every pending refresh (rows other workers hold are left to them) and
+    recompute them together; the claim commits first, so a save committed after it gets
+    a later run."""
+    with transaction.atomic():
+        claimed = list(
+            PendingRefresh.objects.select_for_update(skip_locked=True).values_list(
+                "pk", "unit_id", "period_id"
+            )
+        )
+        PendingRefresh.objects.filter(pk__in=[pk for pk, _, _ in claimed]).delete()
+    if not claimed:
+        return 0
+    with transaction.atomic():
+        return results_refresh_many(
+            unit_ids={unit_id for _, unit_id, _ in claimed},
+            period_ids={period_id for _, _, period_id in claimed},
+        )
 
 
 def results_refresh_many(*, unit_ids: set[int], period_ids: set[str]) -> int:

@@ -21,3 +21,31 @@ def test_background_recomputation_waits_for_the_worker_then_computes(
     assert "queued" in out.getvalue()
     assert queued == 0
     assert IndicatorResult.objects.filter(unit=world.commune_one_a, period_id="2021").exists()
+
+
+def test_with_a_worker_a_cell_save_leaves_the_roll_up_to_the_worker(
+    world, resolution, commune_form, task_worker
+):
+    from danvan.datasets.models import DataElement
+    from danvan.datasets.services import data_value_save
+    from danvan.indicators.engine import results_compute
+    from danvan.indicators.models import PendingRefresh
+
+    put(world.commune_one_b, "members", "2021", 100, "hnd")
+    results_compute(resolution)
+    members = DataElement.objects.get(code="members")
+    studied = DataElement.objects.get(code="members_studied")
+
+    data_value_save(actor=world.district_clerk, form=commune_form, element=members, raw="100")
+    data_value_save(actor=world.district_clerk, form=commune_form, element=studied, raw="60")
+    before = IndicatorResult.objects.get(
+        part__code="studied", unit=world.district_one, period_id="2021"
+    )
+    task_worker()
+
+    after = IndicatorResult.objects.get(
+        part__code="studied", unit=world.district_one, period_id="2021"
+    )
+    assert (before.numerator, before.denominator) == (None, 100)
+    assert (after.numerator, after.denominator) == (60, 200)
+    assert not PendingRefresh.objects.exists()
