@@ -370,7 +370,7 @@ def unit_save(*, actor: User, unit: AdministrativeUnit) -> AdministrativeUnit:
     stored = None
     if unit.pk is not None:
         stored = (
-            AdministrativeUnit.objects.select_for_update()
+            AdministrativeUnit.objects.select_for_update(of=("self",))
             .select_related("parent")
             .filter(pk=unit.pk)
             .first()
