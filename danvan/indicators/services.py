@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from danvan.geography.models import AdministrativeUnit
 from danvan.indicators.engine import results_compute
@@ -37,8 +39,11 @@ def results_refresh_for(*, unit: AdministrativeUnit, period_id: str, period_type
     from danvan.indicators.tasks import results_refresh_pending_task
 
     PendingRefresh.objects.create(unit=unit, period_id=period_id)
-    # Enqueued in the same transaction: a rolled-back save leaves neither row nor task.
-    results_refresh_pending_task.enqueue()
+    # Enqueued in the same transaction: a rolled-back save leaves neither row nor task. A
+    # short delay lets a burst of saves gather into one recomputation instead of keeping
+    # the worker recomputing the province for every cell.
+    delay = datetime.timedelta(seconds=settings.DANVAN_REFRESH_DELAY_SECONDS)
+    results_refresh_pending_task.using(run_after=timezone.now() + delay).enqueue()
     return 0
 
 

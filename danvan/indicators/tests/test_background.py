@@ -24,13 +24,14 @@ def test_background_recomputation_waits_for_the_worker_then_computes(
 
 
 def test_with_a_worker_a_cell_save_leaves_the_roll_up_to_the_worker(
-    world, resolution, commune_form, task_worker
+    world, resolution, commune_form, task_worker, settings
 ):
     from danvan.datasets.models import DataElement
     from danvan.datasets.services import data_value_save
     from danvan.indicators.engine import results_compute
     from danvan.indicators.models import PendingRefresh
 
+    settings.DANVAN_REFRESH_DELAY_SECONDS = 0
     put(world.commune_one_b, "members", "2021", 100, "hnd")
     results_compute(resolution)
     members = DataElement.objects.get(code="members")
