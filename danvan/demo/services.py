@@ -114,4 +114,27 @@ def demo_users_create(
                     full_name=f"{User.Role(role).label} – {unit.name}",
                 )
             logins.append(DemoLogin(username, DEMO_PASSWORD, str(User.Role(role).label), unit.name))
+    # One organization-restricted approver: sees and decides only the Farmers' Union forms.
+    from danvan.organizations.models import OrganizationType
+
+    vi_thanh = dict(_demo_units(hau_giang))["vithanh"]
+    farmers = OrganizationType.objects.get(code="hnd")
+    if not User.objects.filter(username="vithanh.hnd.approver").exists():
+        user_create(
+            actor=None,
+            username="vithanh.hnd.approver",
+            password=DEMO_PASSWORD,
+            role=User.Role.APPROVER,
+            home_unit=vi_thanh,
+            organization_type=farmers,
+            full_name=f"Người duyệt – {farmers.name} – {vi_thanh.name}",
+        )
+    logins.append(
+        DemoLogin(
+            "vithanh.hnd.approver",
+            DEMO_PASSWORD,
+            f"{User.Role(User.Role.APPROVER).label} ({farmers.name})",
+            vi_thanh.name,
+        )
+    )
     return logins
