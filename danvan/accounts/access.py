@@ -131,23 +131,16 @@ def can_change_form(
 
 def can_view_submission(user: AnyUser, submission: Submission) -> bool:
     """A form is seen with its unit; one of an organization also needs its type in scope."""
-    active = _active(user)
-    if active is None or not can_view_unit(active, submission.unit):
-        return False
     organization = submission.organization
-    return (
-        organization is None
-        or active.is_superuser
-        or active.organization_type_id in (None, organization.type_id)
+    return can_view_unit(user, submission.unit) and (
+        organization is None or in_organization_scope(user, organization)
     )
 
 
 def can_decide_submission(user: AnyUser, submission: Submission) -> bool:
     """Approve, return or reopen: the level above, within the user's organization scope."""
-    return (
-        can_view_submission(user, submission)
-        and can_approve_for_unit(user, submission.unit)
-        and in_organization_scope(user, submission.organization)
+    return can_approve_for_unit(user, submission.unit) and in_organization_scope(
+        user, submission.organization
     )
 
 
@@ -269,14 +262,10 @@ def can_edit_resolution(user: AnyUser, resolution: Resolution) -> bool:
         return False
     if active.is_superuser:
         return True
-    home = active.home_unit
-    scope = resolution.scope_unit
     return (
         active.role in MANAGE_ROLES
         and active.organization_type_id is None
-        and home is not None
-        and scope.version_id == home.version_id
-        and scope.path.startswith(home.path)
+        and can_view_unit(active, resolution.scope_unit)
     )
 
 

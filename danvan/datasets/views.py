@@ -6,7 +6,6 @@ the user's scope is not found.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.contrib import messages
@@ -41,8 +40,6 @@ from danvan.datasets.queries import (
 )
 from danvan.datasets.validation import form_check, violations_in
 from danvan.lib.periods import InvalidPeriodError, PeriodType, period_containing
-
-logger = logging.getLogger("danvan.security")
 
 
 def _remote_address(request: HttpRequest) -> str | None:
@@ -350,7 +347,7 @@ def _local_next(request: HttpRequest) -> str | None:
     ):
         return target
     if target:
-        logger.warning("refused redirect", extra={"event": "open_redirect", "target": target[:200]})
+        security.security_event("open_redirect", request=request, target=target[:200])
     return None
 
 
