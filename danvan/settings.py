@@ -256,8 +256,6 @@ TASKS = {
 DANVAN_WORKER_MAX_WAIT_SECONDS = int(os.environ.get("DANVAN_WORKER_MAX_WAIT_SECONDS", "300"))
 # ... and when the data folder has less room than this.
 DANVAN_HEALTH_MIN_FREE_MB = int(os.environ.get("DANVAN_HEALTH_MIN_FREE_MB", "500"))
-# With a worker, saves hand the roll-up to it; it waits this long to gather a burst.
-DANVAN_REFRESH_DELAY_SECONDS = float(os.environ.get("DANVAN_REFRESH_DELAY_SECONDS", "5"))
 # Uploaded figure files are streamed to disk; anything larger goes through import_values.
 DANVAN_IMPORT_MAX_BYTES = int(os.environ.get("DANVAN_IMPORT_MAX_MB", "50")) * 1024 * 1024
 # What an uploaded .xlsx may inflate to (a zip bomb is refused before it is read).

@@ -73,6 +73,11 @@ def resolution_load(path: Path) -> Resolution:
         raise DefinitionError(f"{path.name}: the unit {scope} is not loaded")
     term = head.get("term") or [None, None]
     issued = head["issued_on"]
+    basis = str(head.get("basis", Resolution.Basis.APPROVED))
+    if basis not in Resolution.Basis.values:
+        raise DefinitionError(
+            f"{path.name}: unknown basis {basis!r} (one of {', '.join(Resolution.Basis.values)})"
+        )
     resolution, _ = Resolution.objects.update_or_create(
         number=head["number"],
         defaults={
@@ -85,6 +90,7 @@ def resolution_load(path: Path) -> Resolution:
             "term_end": int(term[1]),
             "scope_unit": unit,
             "source_file": path.name,
+            "basis": basis,
         },
     )
     default_baseline = head.get("baseline")

@@ -19,13 +19,14 @@ from django.db.models import Q
 
 from danvan.datasets.models import Period
 from danvan.geography.models import AdministrativeUnit
-from danvan.indicators.models import Indicator, IndicatorPart, IndicatorResult, Resolution, Target
+from danvan.indicators.engine import Status
+from danvan.indicators.models import Indicator, IndicatorPart, Resolution, Target
+from danvan.indicators.results import Result, results_read
 from danvan.lib.numbers import format_vn_number
 from danvan.reports.models import ReportProfile
 from danvan.reports.wording import Wording, wording_load
 
 NO_DATA = "chưa có số liệu"
-Status = IndicatorResult.Status
 TargetKind = IndicatorPart.TargetKind
 LEVEL_LABELS = {1: "Cấp tỉnh", 2: "Cấp huyện", 3: "Cấp xã"}
 
@@ -299,12 +300,12 @@ def _baseline_id(part: IndicatorPart, chosen: Period | None) -> str | None:
 
 def _results(
     parts: list[IndicatorPart], unit: AdministrativeUnit, period_ids: list[str]
-) -> dict[tuple[int, str], IndicatorResult]:
-    if not period_ids:
+) -> dict[tuple[int, str], Result]:
+    if not period_ids or not parts:
         return {}
-    rows = IndicatorResult.objects.filter(
-        part__in=parts, unit=unit, period_id__in=period_ids
-    ).select_related("target")
+    rows = results_read(
+        parts[0].indicator.resolution, units=[unit], period_ids=period_ids, parts=parts
+    )
     return {(row.part_id, row.period_id): row for row in rows}
 
 
@@ -326,9 +327,7 @@ def _groups(parts: list[IndicatorPart]) -> list[list[IndicatorPart]]:
     return groups
 
 
-def _change(
-    wording: Wording, part: IndicatorPart, now: IndicatorResult, then: IndicatorResult
-) -> str | None:
+def _change(wording: Wording, part: IndicatorPart, now: Result, then: Result) -> str | None:
     """Counts when the count moved the same way as the rate (or for plain counts);
     otherwise the rate's change in percentage points."""
     if now.value is None or then.value is None:
@@ -351,9 +350,7 @@ def _change(
     return wording("change.none")
 
 
-def _rate_line(
-    wording: Wording, part: IndicatorPart, row: IndicatorResult | None, name: str
-) -> str:
+def _rate_line(wording: Wording, part: IndicatorPart, row: Result | None, name: str) -> str:
     if row is None or row.value is None:
         return wording("annex.named", name=name, text=NO_DATA)
     return wording(
@@ -377,8 +374,8 @@ def _target_text(target: Target | None, decimals: int) -> str:
 def _annex(
     parts: list[IndicatorPart],
     period: Period,
-    current: dict[tuple[int, str], IndicatorResult],
-    before: dict[tuple[int, str], IndicatorResult],
+    current: dict[tuple[int, str], Result],
+    before: dict[tuple[int, str], Result],
     baselines: dict[int, str | None],
     wording: Wording,
     missing: list[str],
@@ -498,29 +495,39 @@ def _figures(
     period_ids = {period.id, *(b for b in baselines.values() if b)}
     by_pk = {part.pk: part for part in parts}
     labels = dict(Status.choices)
-    rows = (
-        IndicatorResult.objects.filter(
-            part__in=parts,
-            period_id__in=period_ids,
-            unit__version_id=unit.version_id,
-            unit__path__startswith=unit.path,
-        )
-        .order_by("part__indicator__number", "part__sort_order", "period_id", "unit__path")
-        .values_list(
-            "part_id",
-            "unit__code",
-            "unit__name",
-            "unit__level",
-            "period_id",
-            "numerator",
-            "denominator",
-            "value",
-            "target__value",
-            "target__upper",
-            "achievement",
-            "status",
-        )
+    units = list(
+        AdministrativeUnit.objects.within(unit)
+        .filter(level__lte=max((p.level for p in parts), default=0))
+        .order_by("path")
     )
+    results = results_read(
+        parts[0].indicator.resolution,
+        units=units,
+        period_ids=sorted(period_ids),
+        parts=parts,
+        coverage=False,
+    )
+    order = {u.pk: i for i, u in enumerate(units)}
+    results.sort(
+        key=lambda r: (r.part.indicator.number, r.part.sort_order, r.period_id, order[r.unit_id])
+    )
+    rows = [
+        (
+            r.part_id,
+            r.unit.code if r.unit else "",
+            r.unit.name if r.unit else "",
+            r.unit.level if r.unit else 0,
+            r.period_id,
+            r.numerator,
+            r.denominator,
+            r.value,
+            r.target.value if r.target else None,
+            r.target.upper if r.target else None,
+            r.achievement,
+            r.status,
+        )
+        for r in results
+    ]
     figures = []
     for part_id, code, name, level, period_id, *numbers, status in rows:
         part = by_pk[part_id]
@@ -552,14 +559,13 @@ def _figures(
 def _charts(parts: list[IndicatorPart], unit: AdministrativeUnit) -> list[Chart]:
     from danvan.indicators.charts import progress_spec
 
-    history: dict[int, list[IndicatorResult]] = defaultdict(list)
-    for row in (
-        IndicatorResult.objects.filter(part__in=parts, unit=unit)
-        .select_related("target")
-        .order_by("period__start_date")
-    ):
-        if row.period_id.isdigit():
-            history[row.part_id].append(row)
+    history: dict[int, list[Result]] = defaultdict(list)
+    if parts:
+        for row in results_read(
+            parts[0].indicator.resolution, units=[unit], parts=parts, coverage=False
+        ):
+            if row.period_id.isdigit() and row.status != Status.NO_DATA:
+                history[row.part_id].append(row)
     charts = []
     for part in parts:
         rows = history.get(part.pk, [])

@@ -19,7 +19,9 @@ from django.db.models import Count, Sum
 
 from danvan.datasets.models import DataElement, DataValue
 from danvan.geography.models import AdministrativeUnit
-from danvan.indicators.models import IndicatorPart, IndicatorResult
+from danvan.indicators.engine import Status
+from danvan.indicators.models import IndicatorPart
+from danvan.indicators.results import Result
 from danvan.organizations.models import OrganizationType
 from danvan.reports.exporter import (
     LEVEL_LABELS,
@@ -172,7 +174,7 @@ class _Writer:
 def narrative_build(
     report: Report,
     parts: list[IndicatorPart],
-    current: dict[tuple[int, str], IndicatorResult],
+    current: dict[tuple[int, str], Result],
     wording: Wording,
     common: dict[str, str],
 ) -> None:
@@ -287,9 +289,9 @@ def narrative_build(
         if (row := current.get((part.pk, period.id))) is not None
         and row.status
         in (
-            IndicatorResult.Status.EXCEEDED,
-            IndicatorResult.Status.MET,
-            IndicatorResult.Status.NOT_MET,
+            Status.EXCEEDED,
+            Status.MET,
+            Status.NOT_MET,
         )
     ]
     statuses: defaultdict[str, int] = defaultdict(int)
@@ -311,7 +313,7 @@ def narrative_build(
             target=fmt_rate(row.target.value if row.target else None, part.decimals),
         )
         for part, row in judged
-        if row.status == IndicatorResult.Status.NOT_MET
+        if row.status == Status.NOT_MET
     ]
     w.paragraph(
         "indicators",
@@ -319,9 +321,9 @@ def narrative_build(
         {
             "total": fmt_count(len(judged)),
             "resolution": resolution.number,
-            "exceeded": fmt_count(statuses[IndicatorResult.Status.EXCEEDED]),
-            "met": fmt_count(statuses[IndicatorResult.Status.MET]),
-            "not_met": fmt_count(statuses[IndicatorResult.Status.NOT_MET]),
+            "exceeded": fmt_count(statuses[Status.EXCEEDED]),
+            "met": fmt_count(statuses[Status.MET]),
+            "not_met": fmt_count(statuses[Status.NOT_MET]),
         },
         notes={"fn": ("indicators_note", not_met)},
     )

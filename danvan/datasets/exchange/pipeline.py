@@ -44,7 +44,7 @@ from danvan.datasets.queries import ValueLookup, period_get
 from danvan.datasets.services import value_parse
 from danvan.datasets.validation import rules_check, rules_for
 from danvan.geography.models import AdministrativeUnit, HierarchyVersion
-from danvan.indicators.services import results_refresh_many
+from danvan.indicators.sums import sums_apply_audited
 from danvan.lib.expressions import expression_parse
 from danvan.lib.periods import InvalidPeriodError
 from danvan.organizations.models import Organization, OrganizationType
@@ -685,7 +685,8 @@ def values_import(
                 summary.stale = True
             if dry_run or not summary.ok:
                 raise _Rollback
-            results_refresh_many(unit_ids=writer.touched_units, period_ids=writer.touched_periods)
+            # The sums take the file's changes set-based from the audit rows just written.
+            sums_apply_audited(user_id=writer.actor_id, created_at=writer.now)
             summary.applied = True
     except _Rollback:
         pass
