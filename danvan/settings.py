@@ -143,7 +143,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Tests use a file too: an in-memory database shares one cache, whose table locks fail
     # at once instead of waiting, so concurrent saves would not behave as in production.
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-suite.sqlite3")}
+    # DANVAN_TEST_SQLITE_NAME lets two runs share a checkout.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(DATA_DIR / os.environ.get("DANVAN_TEST_SQLITE_NAME", "test-suite.sqlite3"))
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

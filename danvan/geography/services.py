@@ -223,6 +223,11 @@ def unit_successions_import() -> SuccessionResult:
                 ),
                 "is_partial": link.is_partial,
                 "is_main_successor": link.is_main_successor,
+                # The package gives no split ratios: its shares are equal, an estimate
+                # until the board sets them (`succession_share_set`).
+                "share_basis": UnitSuccession.ShareBasis.EQUAL
+                if link.is_partial
+                else UnitSuccession.ShareBasis.WHOLE,
             }
     existing = {
         (s.predecessor_id, s.successor_id): s
@@ -241,6 +246,11 @@ def unit_successions_import() -> SuccessionResult:
                     **values,
                 )
             )
+        elif current.share_basis not in (
+            UnitSuccession.ShareBasis.WHOLE,
+            UnitSuccession.ShareBasis.EQUAL,
+        ):
+            result.unchanged += 1  # a share the board set is kept
         elif any(getattr(current, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(current, k, v)
@@ -250,6 +260,12 @@ def unit_successions_import() -> SuccessionResult:
             result.unchanged += 1
     UnitSuccession.objects.bulk_create(to_create, batch_size=1000)
     result.created = len(to_create)
+    from danvan.geography.carrying import carry_links_rebuild
+    from danvan.indicators.sums import sums_rebuild
+
+    carry_links_rebuild()
+    if result.created or result.updated:
+        sums_rebuild()  # figures already entered are carried along the new links
     return result
 
 

@@ -171,6 +171,8 @@ class ElementSum(models.Model):
     submitted_count = models.IntegerField(default=0)
     approved_total = models.DecimalField(max_digits=28, decimal_places=4, default=0)
     approved_count = models.IntegerField(default=0)
+    # Values carried from a predecessor through a share that is only an estimate.
+    estimated_count = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("element sum")

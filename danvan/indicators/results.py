@@ -82,6 +82,8 @@ class Result:
     change_count: Decimal | None
     basis: str = Basis.APPROVED
     coverage: Coverage | None = None
+    # Some figure behind it was carried from a predecessor through an estimated share.
+    estimated: bool = False
     unit: AdministrativeUnit | None = field(default=None, repr=False)
 
     @property
@@ -138,34 +140,55 @@ class _Figures:
     ) -> None:
         # (level, unit, period) → figures
         self.by_key: dict[tuple[int, int, str], Figures] = defaultdict(dict)
+        # (level, unit, period) → codes whose figures came through an estimated share
+        self.estimated: dict[tuple[int, int, str], set[str]] = defaultdict(set)
         if not elements or not period_ids or not units:
             return
         options = dict(OrganizationType.objects.values_list("pk", "code"))
         average = DataElement.Aggregation.AVERAGE
         total, count = f"{basis}_total", f"{basis}_count"
-        above = [u.pk for u in units if u.level < max(levels)]
-        if above:
+        # Rows of units above a level are their sums; rows of a unit at a level are the
+        # figures carried to it from the units it succeeded.
+        held = [u.pk for u in units if u.level <= max(levels)]
+        if held:
             rows = ElementSum.objects.filter(
-                unit_id__in=above,
+                unit_id__in=held,
                 level__in=sorted(levels),
                 period_id__in=period_ids,
                 element_id__in=list(elements),
-            ).values_list("level", "unit_id", "period_id", "element_id", "option", total, count)
-            for level, unit_id, period_id, element_id, option, value, n in rows:
+            ).values_list(
+                "level",
+                "unit_id",
+                "period_id",
+                "element_id",
+                "option",
+                total,
+                count,
+                "estimated_count",
+            )
+            for level, unit_id, period_id, element_id, option, value, n, estimated in rows:
                 if not n:
                     continue
                 element = elements[element_id]
                 if element.aggregation == average:
                     value = Decimal(value) / n
                 key = (element.code, options.get(option))
-                self.by_key[(level, unit_id, period_id)][key] = value
+                figures = self.by_key[(level, unit_id, period_id)]
+                figures[key] = figures.get(key, Decimal(0)) + value
+                if estimated:
+                    self.estimated[(level, unit_id, period_id)].add(element.code)
         at = {u.pk: u.level for u in units if u.level in levels}
         if at:
             for unit_id, period_id, element_id, option_id, value in _own_values(
                 list(at), period_ids, list(elements), basis
             ):
                 key = (elements[element_id].code, options.get(option_id or 0))
-                self.by_key[(at[unit_id], unit_id, period_id)][key] = value
+                figures = self.by_key[(at[unit_id], unit_id, period_id)]
+                figures[key] = figures.get(key, Decimal(0)) + value
+
+    def is_estimated(self, part: IndicatorPart, unit_id: int, period_id: str) -> bool:
+        found = self.estimated.get((part.level, unit_id, period_id))
+        return bool(found and found & _codes(part))
 
     def of(self, level: int, unit_id: int, period_id: str) -> Figures | None:
         return self.by_key.get((level, unit_id, period_id))
@@ -273,6 +296,7 @@ def results_read(
             for unit in level_units:
                 result = _result(part, unit.pk, period_id, figures, target, resolution, stocks)
                 result.basis = basis
+                result.estimated = figures.is_estimated(part, unit.pk, period_id)
                 result.coverage = covered.get((part.level, unit.pk, period_id))
                 result.unit = by_unit[unit.pk]
                 results.append(result)

@@ -62,19 +62,36 @@ LEFT JOIN (
 WHERE {{value_where}}
 """
 
-# Every ancestor of a unit (the hierarchy is at most four levels deep: three hops).
-_ANCESTORS = """
-SELECT u.id AS unit_id, u.parent_id AS ancestor_id
+# Where a unit's figures are added: every ancestor (the hierarchy is at most four levels
+# deep: three hops), at the unit's own level and whole; and, for a unit that has
+# successors, every unit at the end of its chains (`geography_unitcarry`) with its
+# ancestors, at that unit's level, times the chain's weight.
+_TARGETS = """
+SELECT u.id AS unit_id, u.parent_id AS ancestor_id, u.level AS level,
+       1 AS weight, 0 AS estimated
 FROM geography_administrativeunit u WHERE u.parent_id IS NOT NULL {where}
 UNION ALL
-SELECT u.id, p.parent_id
+SELECT u.id, p.parent_id, u.level, 1, 0
 FROM geography_administrativeunit u JOIN geography_administrativeunit p ON p.id = u.parent_id
 WHERE p.parent_id IS NOT NULL {where}
 UNION ALL
-SELECT u.id, q.parent_id
+SELECT u.id, q.parent_id, u.level, 1, 0
 FROM geography_administrativeunit u JOIN geography_administrativeunit p ON p.id = u.parent_id
 JOIN geography_administrativeunit q ON q.id = p.parent_id
 WHERE q.parent_id IS NOT NULL {where}
+UNION ALL
+SELECT c.source_id, t.id, t.level, c.weight, CASE WHEN c.estimated THEN 1 ELSE 0 END
+FROM geography_unitcarry c JOIN geography_administrativeunit t ON t.id = c.target_id
+WHERE 1 = 1 {carry_where}
+UNION ALL
+SELECT c.source_id, t.parent_id, t.level, c.weight, CASE WHEN c.estimated THEN 1 ELSE 0 END
+FROM geography_unitcarry c JOIN geography_administrativeunit t ON t.id = c.target_id
+WHERE t.parent_id IS NOT NULL {carry_where}
+UNION ALL
+SELECT c.source_id, p.parent_id, t.level, c.weight, CASE WHEN c.estimated THEN 1 ELSE 0 END
+FROM geography_unitcarry c JOIN geography_administrativeunit t ON t.id = c.target_id
+JOIN geography_administrativeunit p ON p.id = t.parent_id
+WHERE p.parent_id IS NOT NULL {carry_where}
 """
 
 _COLUMNS = (
@@ -87,31 +104,39 @@ _COLUMNS = (
 )
 
 # Adds the deltas of `{source}` (unit_id, period_id, element_id, opt and one delta per
-# column) to the rows of every ancestor of each unit, creating the rows it needs.
+# column) to the rows of every target of each unit, creating the rows it needs. Totals
+# are weighted (carried figures), counts are not; `estimated_count` counts the values
+# that reached a row through an estimated share.
 _APPLY = """
 INSERT INTO indicators_elementsum
-  (unit_id, level, period_id, element_id, option, {columns})
-SELECT anc.ancestor_id, u.level, d.period_id, d.element_id, d.opt, {sums}
+  (unit_id, level, period_id, element_id, option, {columns}, estimated_count)
+SELECT anc.ancestor_id, anc.level, d.period_id, d.element_id, d.opt, {sums},
+  SUM(anc.estimated * d.entered_count)
 FROM ({source}) d
-JOIN geography_administrativeunit u ON u.id = d.unit_id
 JOIN ({ancestors}) anc ON anc.unit_id = d.unit_id
 JOIN datasets_dataelement e ON e.id = d.element_id
 WHERE e.aggregation <> 'none'
-GROUP BY anc.ancestor_id, u.level, d.period_id, d.element_id, d.opt
-ON CONFLICT (unit_id, level, period_id, element_id, option) DO UPDATE SET {updates}
+GROUP BY anc.ancestor_id, anc.level, d.period_id, d.element_id, d.opt
+ON CONFLICT (unit_id, level, period_id, element_id, option) DO UPDATE SET {updates},
+  estimated_count = indicators_elementsum.estimated_count + excluded.estimated_count
 """
 
 
 def _apply(source: str, params: Sequence[Any], unit_ids: Sequence[int] | None) -> None:
-    where, unit_params = "", list[int]()
+    where, carry_where, unit_params = "", "", list[int]()
     if unit_ids is not None:
-        where = f"AND u.id IN ({', '.join(['%s'] * len(unit_ids))})"
-        unit_params = [*unit_ids] * 3
+        marks = ", ".join(["%s"] * len(unit_ids))
+        where, carry_where = f"AND u.id IN ({marks})", f"AND c.source_id IN ({marks})"
+        unit_params = [*unit_ids] * 6
+    sums = [
+        f"SUM(d.{name} * anc.weight)" if name.endswith("_total") else f"SUM(d.{name})"
+        for name in _COLUMNS
+    ]
     sql = _APPLY.format(
         columns=", ".join(_COLUMNS),
-        sums=", ".join(f"SUM(d.{name})" for name in _COLUMNS),
+        sums=", ".join(sums),
         source=source,
-        ancestors=_ANCESTORS.format(where=where),
+        ancestors=_TARGETS.format(where=where, carry_where=carry_where),
         updates=", ".join(
             f"{name} = indicators_elementsum.{name} + excluded.{name}" for name in _COLUMNS
         ),
@@ -362,7 +387,7 @@ def sums_differences() -> list[Difference]:
         rebuilt = _snapshot()
     finally:
         transaction.savepoint_rollback(sid)
-    zero = (Decimal(0), 0, Decimal(0), 0, Decimal(0), 0)
+    zero = (Decimal(0), 0, Decimal(0), 0, Decimal(0), 0, 0)
     found = []
     for key in sorted(set(kept) | set(rebuilt)):
         a, b = kept.get(key, zero), rebuilt.get(key, zero)
@@ -374,7 +399,7 @@ def sums_differences() -> list[Difference]:
 def _snapshot() -> dict[tuple[int, int, str, int, int], tuple[Decimal | int, ...]]:
     found = {}
     for row in ElementSum.objects.values_list(
-        "unit_id", "level", "period_id", "element_id", "option", *_COLUMNS
+        "unit_id", "level", "period_id", "element_id", "option", *_COLUMNS, "estimated_count"
     ):
         values = tuple(row[5:])
         if any(values):
