@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from danvan.datasets.exchange.text import legacy_encoding_detect
 from danvan.lib.archives import ArchiveError, zip_check
 
 CSV_COLUMNS = (
@@ -34,11 +36,23 @@ CSV_COLUMNS = (
     "lastupdated",
     "comment",
     "followup",
+    "deleted",
 )
+# DHIS2 reads its CSV by position, in this order; older versions wrote `timestamp` for
+# `lastupdated` and abbreviated the combos.
+CSV_ALIASES = {
+    "timestamp": "lastupdated",
+    "catoptcombo": "categoryoptioncombo",
+    "attroptcombo": "attributeoptioncombo",
+    "created": "created",
+}
+# Columns danvan reads nothing from: who stored a value and when is danvan's own record of
+# this import (documented in docs/data-formats.md).
+CSV_INFORMATIONAL = ("storedby", "lastupdated", "created")
 REQUIRED_CSV_COLUMNS = ("dataelement", "period", "orgunit", "value")
 TEMPLATE_MARKER = "danvan:v1"
 TEMPLATE_FIRST_DATA_ROW = 5  # rows 1-2 hidden codes, 3 title, 4 headers
-FORMATS = ("csv", "json", "xlsx")
+FORMATS = ("csv", "json", "xlsx", "xml", "adx")
 _CHUNK = 64 * 1024
 _MAX_JSON_VALUE = 1024 * 1024
 _MACHINE_DECIMAL = re.compile(r"^-?\d+\.\d+$")
@@ -66,6 +80,32 @@ class RawRow:
     comment: str | None = None
     sheet: str = ""
     problem: str = ""
+    attribute: str = ""  # DHIS2 attributeOptionCombo
+    deleted: bool = False
+
+
+def flag_parse(name: str, raw: Any) -> tuple[bool, str]:
+    """(value, problem) of a true/false field as DHIS2 writes it."""
+    if isinstance(raw, bool):
+        return raw, ""
+    text = "" if raw is None else str(raw).strip().lower()
+    if text in ("", "false", "0"):
+        return False, ""
+    if text in ("true", "1"):
+        return True, ""
+    return False, _("“%(name)s” must be true or false, not “%(value)s”.") % {
+        "name": name,
+        "value": text[:20],
+    }
+
+
+def followup_problem(raw: Any) -> str:
+    followup, problem = flag_parse("followup", raw)
+    if problem:
+        return problem
+    if followup:
+        return _("“followup” = true is not supported: danvan does not mark values for follow-up.")
+    return ""
 
 
 def machine_to_vn(text: str) -> str:
@@ -112,13 +152,21 @@ def format_detect(head: bytes, name: str = "") -> str:
 
 
 class Source:
-    """Rows of a file plus how far reading has got (for progress)."""
+    """Rows of a file plus how far reading has got (for progress).
+
+    `options` holds the import options the document itself names (DHIS2 names, e.g.
+    `idScheme`), `header` what it says of all its values (`dataSet`, `completeDate`): both
+    are complete once the first row has been yielded.
+    """
 
     format = ""
 
     def __init__(self, stream: IO[bytes], size: int = 0) -> None:
         self.stream = stream
         self.size = size
+        self.options: dict[str, Any] = {}
+        self.header: dict[str, Any] = {}
+        self.described = ""
 
     @property
     def fraction(self) -> float:
@@ -168,22 +216,53 @@ def _encoding_detect(head: bytes) -> str:
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
-        return "cp1258"
+        legacy = legacy_encoding_detect(head)
+        if legacy is None:
+            raise FileError(
+                "encoding",
+                _(
+                    "This file is not UTF-8 text, and nothing in it shows which legacy "
+                    "encoding it uses (Windows-1258, TCVN3, VNI): save it as “CSV UTF-8” "
+                    "and upload it again."
+                ),
+            ) from None
+        return legacy
     return "utf-8-sig"
 
 
+def _delimiter_detect(head: bytes, encoding: str) -> str:
+    """',' as DHIS2 writes; ';' as Excel writes CSV where the decimal separator is a
+    comma (Vietnamese settings)."""
+    try:
+        text = head.decode(encoding, errors="replace")
+    except LookupError:
+        return ","
+    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    if first.count(";") > first.count(",") and first.count(";") >= 3:
+        return ";"
+    return ","
+
+
+def _header_name(text: str) -> str:
+    name = text.strip().lower().replace("_", "").replace(" ", "")
+    return CSV_ALIASES.get(name, name)
+
+
 class CsvSource(Source):
-    """DHIS2 CSV: a header row naming the columns (any order, any case)."""
+    """DHIS2 CSV: by column names when the first row names them (any order, any case,
+    old names too), else by position in DHIS2's column order, as DHIS2 itself reads it."""
 
     format = "csv"
 
     def __init__(self, stream: IO[bytes], size: int, head: bytes) -> None:
         super().__init__(stream, size)
         self.encoding = _encoding_detect(head)
+        self.delimiter = _delimiter_detect(head, self.encoding)
+        self.first_row_is_header: bool | None = None
 
     def __iter__(self) -> Iterator[RawRow]:
         text = io.TextIOWrapper(self.stream, encoding=self.encoding, newline="")
-        reader = csv.reader(text)
+        reader = csv.reader(text, delimiter=self.delimiter)
         try:
             yield from self._rows(reader)
         except UnicodeDecodeError as error:
@@ -199,34 +278,72 @@ class CsvSource(Source):
         finally:
             text.detach()
 
+    def _layout(self, header: list[str]) -> tuple[dict[str, int], bool]:
+        """(column of each field, whether the first row is a header)."""
+        if any(ch < " " and ch not in "\t\r\n" for ch in "".join(header)):
+            raise FileError("binary", _("This is a binary file, not a CSV text file."))
+        names = [_header_name(h) for h in header]
+        known = set(CSV_COLUMNS) | set(CSV_INFORMATIONAL)
+        by_name = all(c in names for c in REQUIRED_CSV_COLUMNS)
+        unknown = [h for h in names if h and h not in known]
+        if by_name and not unknown and self.first_row_is_header is not False:
+            self.described = _("CSV, columns read by their names")
+            return {name: i for i, name in enumerate(names) if name}, True
+        if by_name and unknown:
+            raise FileError(
+                "csv_header",
+                _(
+                    "The first row names the columns, but these are unknown: %(unknown)s. "
+                    "Known columns: %(columns)s (DHIS2 CSV)."
+                )
+                % {"unknown": ", ".join(unknown[:5]), "columns": ", ".join(CSV_COLUMNS)},
+            )
+        if len(header) in (10, 11) or (self.first_row_is_header is not None and len(header) >= 6):
+            # DHIS2's own reader goes by position; its header may even be misspelt.
+            looks_like_data = header[1].strip().isdigit() or bool(
+                re.match(r"^\d{4}", header[1].strip())
+            )
+            is_header = (
+                self.first_row_is_header
+                if self.first_row_is_header is not None
+                else not looks_like_data
+            )
+            self.described = (
+                _("CSV, columns read by position in DHIS2's order (first row: header)")
+                if is_header
+                else _("CSV, columns read by position in DHIS2's order (no header row)")
+            )
+            return {name: i for i, name in enumerate(CSV_COLUMNS[: len(header)])}, is_header
+        hint = ""
+        if self.delimiter == "," and header and ";" in header[0]:
+            hint = " " + _("The columns seem to be separated by “;”: save the file again as CSV.")
+        raise FileError(
+            "csv_header",
+            _(
+                "The first row must name the columns (%(columns)s), or the file must have "
+                "DHIS2's 10 or 11 columns in DHIS2's order. Missing: %(missing)s."
+            )
+            % {
+                "columns": ", ".join(REQUIRED_CSV_COLUMNS),
+                "missing": ", ".join(c for c in REQUIRED_CSV_COLUMNS if c not in names) or "—",
+            }
+            + hint,
+        )
+
     def _rows(self, reader: Any) -> Iterator[RawRow]:
         header = next(reader, None)
         if header is None:
             raise FileError("empty", _("The file is empty."))
-        names = [h.strip().lower().replace("_", "").replace(" ", "") for h in header]
-        if any(ch < " " and ch not in "\t\r\n" for ch in "".join(header)):
-            raise FileError("binary", _("This is a binary file, not a CSV text file."))
-        unknown = [h for h in names if h and h not in CSV_COLUMNS]
-        missing = [c for c in REQUIRED_CSV_COLUMNS if c not in names]
-        if unknown or missing:
-            raise FileError(
-                "csv_header",
-                _(
-                    "The first row must name the columns: %(columns)s (DHIS2 CSV). "
-                    "Missing: %(missing)s; unknown: %(unknown)s."
-                )
-                % {
-                    "columns": ", ".join(CSV_COLUMNS),
-                    "missing": ", ".join(missing) or "—",
-                    "unknown": ", ".join(unknown[:5]) or "—",
-                },
-            )
-        index = {name: i for i, name in enumerate(names) if name}
+        index, is_header = self._layout(header)
         width = len(header)
         i_element, i_period, i_unit, i_value = (index[c] for c in REQUIRED_CSV_COLUMNS)
-        i_option = index.get("categoryoptioncombo")
-        i_comment = index.get("comment")
-        for fields in reader:
+
+        def field(fields: list[str], name: str) -> str | None:
+            position = index.get(name)
+            return fields[position] if position is not None else None
+
+        rows = reader if is_header else itertools.chain([header], reader)
+        for fields in rows:
             line = reader.line_num
             if not fields or not any(f.strip() for f in fields):
                 continue
@@ -242,18 +359,89 @@ class CsvSource(Source):
                     % {"found": len(fields), "expected": width},
                 )
                 continue
+            deleted, problem = flag_parse("deleted", field(fields, "deleted"))
+            problem = problem or followup_problem(field(fields, "followup"))
             yield RawRow(
                 line,
                 fields[i_element],
                 fields[i_period],
                 fields[i_unit],
-                fields[i_option] if i_option is not None else "",
+                field(fields, "categoryoptioncombo") or "",
                 machine_to_vn(fields[i_value]),
-                fields[i_comment] if i_comment is not None else None,
+                field(fields, "comment"),
+                problem=problem,
+                attribute=field(fields, "attributeoptioncombo") or "",
+                deleted=deleted,
             )
 
 
 # --- JSON (DHIS2 dataValueSets) --------------------------------------------------------------
+
+# What a dataValueSets document may say of all its values, and the import options DHIS2
+# lets it carry; anything else is refused by name.
+HEADER_FIELDS = frozenset({"dataSet", "completeDate", "period", "orgUnit", "attributeOptionCombo"})
+DOCUMENT_OPTIONS = frozenset(
+    {
+        "idScheme",
+        "dataElementIdScheme",
+        "orgUnitIdScheme",
+        "categoryOptionComboIdScheme",
+        "dataSetIdScheme",
+        "strategy",
+        "importStrategy",
+    }
+)
+VALUE_FIELDS = frozenset(
+    {
+        "dataElement",
+        "period",
+        "orgUnit",
+        "categoryOptionCombo",
+        "attributeOptionCombo",
+        "value",
+        "comment",
+        "storedBy",
+        "created",
+        "lastUpdated",
+        "timestamp",
+        "followup",
+        "deleted",
+    }
+)
+
+
+def document_key(source: Source, key: str, value: Any, *, after_values: bool = False) -> None:
+    """Record one header field or option of a document, or refuse it by name."""
+    if key in DOCUMENT_OPTIONS:
+        if after_values:
+            raise FileError(
+                "option_after_values",
+                _("“%(name)s” must come before the data values, not after them.") % {"name": key},
+            )
+        source.options[key] = value
+        return
+    if key == "dryRun":
+        raise FileError(
+            "unknown_option",
+            _("“dryRun” inside the document is not read: give it as a request option."),
+        )
+    if key not in HEADER_FIELDS:
+        raise FileError(
+            "unknown_field",
+            _("Unknown field “%(name)s” in the document: nothing was imported.")
+            % {"name": key[:60]},
+        )
+    if after_values and key in ("period", "orgUnit", "attributeOptionCombo"):
+        raise FileError(
+            "option_after_values",
+            _("“%(name)s” must come before the data values, not after them.") % {"name": key},
+        )
+    if value is not None and not isinstance(value, str):
+        raise FileError(
+            "not_data_value_set",
+            _("“%(name)s” must be text.") % {"name": key},
+        )
+    source.header[key] = value or ""
 
 
 class JsonSource(Source):
@@ -268,7 +456,7 @@ class JsonSource(Source):
 
     def __init__(self, stream: IO[bytes], size: int) -> None:
         super().__init__(stream, size)
-        self.header: dict[str, Any] = {}
+        self.described = _("DHIS2 dataValueSets JSON")
         self._decoder = json.JSONDecoder(parse_float=Decimal)
         self._bytes = codecs.getincrementaldecoder("utf-8-sig")()
         self._buffer = ""
@@ -351,7 +539,7 @@ class JsonSource(Source):
                     seen_values = True
                     yield from self._data_values()
                 else:
-                    self.header[key] = self._value()
+                    document_key(self, key, self._value(), after_values=seen_values)
                 if self._expect(",}") == "}":
                     break
         if self._peek():
@@ -379,6 +567,7 @@ class JsonSource(Source):
         if not isinstance(item, dict):
             return RawRow(number, "", "", "", "", "", problem=_("A data value must be an object."))
         header = self.header
+        unknown = [k for k in item if k not in VALUE_FIELDS]
 
         def text(key: str, default: Any = "") -> str:
             found = item.get(key, default)
@@ -399,6 +588,10 @@ class JsonSource(Source):
         else:
             value = machine_to_vn(str(raw_value))
         comment = item.get("comment")
+        deleted, deleted_problem = flag_parse("deleted", item.get("deleted"))
+        if unknown:
+            problem = _("Unknown field “%(name)s” in a data value.") % {"name": unknown[0][:40]}
+        problem = problem or deleted_problem or followup_problem(item.get("followup"))
         return RawRow(
             number,
             text("dataElement"),
@@ -408,6 +601,8 @@ class JsonSource(Source):
             value,
             comment if isinstance(comment, str) else None,
             problem=problem,
+            attribute=text("attributeOptionCombo", header.get("attributeOptionCombo", "")),
+            deleted=deleted,
         )
 
 
