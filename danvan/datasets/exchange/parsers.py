@@ -136,6 +136,16 @@ def format_detect(head: bytes, name: str = "") -> str:
             ),
         )
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"<"):
+        from danvan.datasets.exchange.xml import xml_kind
+
+        kind = xml_kind(head)
+        if not kind:
+            raise FileError(
+                "not_data_value_set",
+                _("This XML is neither a DHIS2 dataValueSet nor an ADX document."),
+            )
+        return kind
     if stripped.startswith(b"{"):
         return "json"
     if stripped.startswith(b"["):
@@ -194,7 +204,11 @@ def source_open(stream: IO[bytes], *, name: str = "", size: int = 0, fmt: str = 
         return JsonSource(stream, size)
     if fmt == "xlsx":
         return XlsxSource(stream, size)
-    raise FileError("unknown_format", _("Unknown format: use CSV, JSON or XLSX."))
+    if fmt in ("xml", "adx"):
+        from danvan.datasets.exchange.xml import AdxSource, XmlSource
+
+        return XmlSource(stream, size) if fmt == "xml" else AdxSource(stream, size)
+    raise FileError("unknown_format", _("Unknown format: use CSV, JSON, XML, ADX or XLSX."))
 
 
 # --- CSV -----------------------------------------------------------------------------------

@@ -258,7 +258,7 @@ class _Context:
             "data_set",
             {d.code: d for d in self.data_sets.values()},
             {d.name: d for d in self.data_sets.values()},
-            "CODE",
+            "AUTO",
             lambda m: m.data_set,
         )
         if not isinstance(found, DataSet):

@@ -146,6 +146,7 @@ def test_post_dry_run_reports_without_writing(client, world, figures, clerk_key)
         "updated": 1,
         "unchanged": 0,
         "ignored": 0,
+        "deleted": 0,
         "rejected": 0,
     }
     assert snapshot() == before
