@@ -651,10 +651,13 @@ class XlsxSource(Source):
                 "corrupt_xlsx", _("This .xlsx file is damaged: it cannot be opened.")
             ) from error
         found = False
+        self.stream.seek(0)
+        bad_cells = formula_problems(self.stream)
         try:
             for name in workbook.sheet_names:
                 try:
-                    rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                    sheet = workbook.get_sheet_by_name(name)
+                    rows = sheet.to_python(skip_empty_area=False)
                 except (CalamineError, ValueError) as error:
                     raise FileError(
                         "corrupt_xlsx",
@@ -663,6 +666,15 @@ class XlsxSource(Source):
                 if not rows or not rows[0] or _cell_text(rows[0][0]) != TEMPLATE_MARKER:
                     continue
                 found = True
+                self.cell_problems = dict(bad_cells.get(name, {}))
+                for (first_row, first_col), (last_row, last_col) in sheet.merged_cell_ranges or []:
+                    span = f"{_cell_name(first_row, first_col)}:{_cell_name(last_row, last_col)}"
+                    for row_index in range(first_row, last_row + 1):
+                        for col_index in range(first_col, last_col + 1):
+                            self.cell_problems[(row_index, col_index)] = _(
+                                "Cells %(span)s are merged: each figure needs its own cell."
+                            ) % {"span": span}
+                _title_check(name, rows)
                 yield from self._sheet(name, rows)
         finally:
             workbook.close()
@@ -674,6 +686,11 @@ class XlsxSource(Source):
                     "the import/export page, fill it in and upload it."
                 ),
             )
+
+    cell_problems: dict[tuple[int, int], str]
+
+    def _problem(self, row: int, column: int) -> str:
+        return self.cell_problems.get((row, column), "")
 
     def _sheet(self, name: str, rows: list[list[Any]]) -> Iterator[RawRow]:
         meta = [_cell_text(c) for c in rows[0]] + [""] * 6
@@ -688,9 +705,17 @@ class XlsxSource(Source):
                     continue
                 for column in range(2, min(len(row), len(codes))):
                     value = _cell_value(row[column])
-                    if codes[column] and value:
+                    problem = self._problem(index, column)
+                    if codes[column] and (value or problem):
                         yield RawRow(
-                            index + 1, codes[column], period, unit, option, value, sheet=name
+                            index + 1,
+                            codes[column],
+                            period,
+                            unit,
+                            option,
+                            value,
+                            sheet=name,
+                            problem=_cell_problem(index, column, problem),
                         )
         elif layout == "form":
             for index in range(start, len(rows)):
@@ -698,9 +723,17 @@ class XlsxSource(Source):
                 if len(row) < 4 or not _cell_text(row[0]):
                     continue
                 value = _cell_value(row[3])
-                if value:
+                problem = self._problem(index, 3)
+                if value or problem:
                     yield RawRow(
-                        index + 1, _cell_text(row[0]), period, unit_code, option, value, sheet=name
+                        index + 1,
+                        _cell_text(row[0]),
+                        period,
+                        unit_code,
+                        option,
+                        value,
+                        sheet=name,
+                        problem=_cell_problem(index, 3, problem),
                     )
         else:
             raise FileError(
@@ -730,3 +763,112 @@ def _cell_value(cell: Any) -> str:
             return "NaN"
         return machine_to_vn(machine_number(Decimal(repr(cell))))
     return str(cell).strip()
+
+
+def _cell_name(row: int, column: int) -> str:
+    """(4, 3) -> 'D5'."""
+    letters = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row + 1}"
+
+
+def _cell_index(name: str) -> tuple[int, int]:
+    """'D5' -> (4, 3)."""
+    match = re.match(r"^([A-Z]+)(\d+)$", name)
+    if match is None:
+        return (-1, -1)
+    column = 0
+    for letter in match.group(1):
+        column = column * 26 + ord(letter) - 64
+    return int(match.group(2)) - 1, column - 1
+
+
+def _cell_problem(row: int, column: int, problem: str) -> str:
+    if not problem:
+        return ""
+    return _("Cell %(cell)s: %(problem)s") % {"cell": _cell_name(row, column), "problem": problem}
+
+
+def formula_problems(stream: IO[bytes]) -> dict[str, dict[tuple[int, int], str]]:
+    """Cells, by sheet name, holding an error value (#DIV/0!, #REF!…) or a formula with no
+    computed value (a file written by a program that never ran Excel on it).
+
+    calamine reads both as empty cells, which would drop a figure without a word; the
+    sheet XML says what they are.
+    """
+    import zipfile
+
+    from lxml import etree  # type: ignore[import-untyped]
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    relations = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        archive = zipfile.ZipFile(stream)
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        workbook = etree.fromstring(archive.read("xl/workbook.xml"), parser)
+        rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"), parser)
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        return found
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    for sheet in workbook.iter(f"{main}sheet"):
+        target = targets.get(sheet.get(f"{relations}id"), "")
+        path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        try:
+            member = archive.open(path)
+        except KeyError:
+            continue
+        cells: dict[tuple[int, int], str] = {}
+        with member:
+            for _event, cell in etree.iterparse(
+                member, tag=f"{main}c", resolve_entities=False, no_network=True, load_dtd=False
+            ):
+                formula = cell.find(f"{main}f")
+                value = cell.find(f"{main}v")
+                text = value.text if value is not None else None
+                if cell.get("t") == "e":
+                    cells[_cell_index(cell.get("r", ""))] = _(
+                        "the cell holds the error %(error)s."
+                    ) % {"error": (text or "#VALUE!")[:20]}
+                elif formula is not None and not text:
+                    cells[_cell_index(cell.get("r", ""))] = _(
+                        "the formula has no computed value: open the file in Excel, let it "
+                        "calculate, save it and upload it again."
+                    )
+                cell.clear()
+        if cells:
+            found[str(sheet.get("name"))] = cells
+    return found
+
+
+# How a template's title names its period (`PeriodSpec.label_vi`).
+_TITLE_PERIOD = re.compile(
+    r"(?:6 tháng (?:đầu|cuối) năm|năm|quý \d/|tháng \d{1,2}/)\s*(\d{4})", re.IGNORECASE
+)
+
+
+def _title_check(name: str, rows: list[list[Any]]) -> None:
+    """A template whose visible title was changed to another period (last year's file,
+    retitled) is refused: its hidden row still says which period the figures go to."""
+    from danvan.lib.periods import InvalidPeriodError, period_parse
+
+    meta = [_cell_text(c) for c in rows[0]] + [""] * 6
+    title = _cell_text(rows[2][0]) if len(rows) > 2 and rows[2] else ""
+    try:
+        expected = period_parse(meta[3]).label_vi().lower()
+    except InvalidPeriodError:
+        return
+    named = [m.group(0).lower() for m in _TITLE_PERIOD.finditer(title)]
+    if named and expected not in named:
+        raise FileError(
+            "title_period",
+            _(
+                "Sheet “%(sheet)s” is titled for “%(title)s”, but its figures are for "
+                "“%(period)s” (the template's hidden row). Download a template for the period "
+                "you mean instead of retitling an old one."
+            )
+            % {"sheet": name, "title": named[0], "period": expected},
+        )
