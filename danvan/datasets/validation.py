@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import operator
 import statistics
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -111,6 +111,14 @@ class Outlier:
 def outlier_check(form: EntryForm, element: DataElement, value: Decimal) -> Outlier | None:
     """Median ± k·MAD (scaled to a standard deviation) of the unit's own earlier values."""
     history = [v for _, v in element_history(element, form.unit, form.option, form.period)]
+    return outlier_from_history(element.code, value, history)
+
+
+def outlier_from_history(
+    element_code: str, value: Decimal, history: Sequence[Decimal]
+) -> Outlier | None:
+    """The outlier test of `outlier_check` on a history already read (imports read the
+    history of a whole chunk of values in one query)."""
     if len(history) < OUTLIER_MIN_HISTORY:
         return None
     median = Decimal(statistics.median(history))
@@ -120,7 +128,7 @@ def outlier_check(form: EntryForm, element: DataElement, value: Decimal) -> Outl
     low, high = median - OUTLIER_K * spread, median + OUTLIER_K * spread
     if low <= value <= high:
         return None
-    return Outlier(element.code, value, median, max(low, Decimal(0)), high, len(history))
+    return Outlier(element_code, value, median, max(low, Decimal(0)), high, len(history))
 
 
 @dataclass(frozen=True)
