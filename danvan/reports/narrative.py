@@ -11,7 +11,6 @@ Stocks (members, households) are the report period's.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -25,10 +24,12 @@ from danvan.reports.exporter import (
     LEVEL_LABELS,
     NO_DATA,
     Block,
+    Judged,
     Report,
     fmt_count,
     fmt_money,
     fmt_rate,
+    lower_first,
 )
 from danvan.reports.wording import Wording
 
@@ -172,7 +173,7 @@ class _Writer:
 def narrative_build(
     report: Report,
     parts: list[IndicatorPart],
-    current: dict[tuple[int, str], IndicatorResult],
+    current: dict[tuple[int, str], Judged],
     wording: Wording,
     common: dict[str, str],
 ) -> None:
@@ -215,7 +216,7 @@ def narrative_build(
         .values_list("level", "n")
     )
     territory = {
-        "unit": unit.name,
+        "unit": f"{unit.name} (cũ)" if report.former else unit.name,
         "districts": fmt_count(under.get(2, 0)),
         "communes": fmt_count(under.get(3, 0)),
         "hamlets": fmt_count(under.get(4, 0)),
@@ -281,20 +282,26 @@ def narrative_build(
 
     w.heading("heading2", "outcome")
     w.heading("heading3", "indicators")
-    judged = [
-        (part, row)
-        for part in parts
-        if (row := current.get((part.pk, period.id))) is not None
-        and row.status
-        in (
-            IndicatorResult.Status.EXCEEDED,
-            IndicatorResult.Status.MET,
-            IndicatorResult.Status.NOT_MET,
-        )
-    ]
-    statuses: defaultdict[str, int] = defaultdict(int)
-    for _, row in judged:
-        statuses[row.status] += 1
+    Status = IndicatorResult.Status
+    verdicts = report.verdicts
+    judged = [v for v in verdicts if v.status != Status.NO_TARGET]
+    summary = []
+    for status, key in (
+        (Status.EXCEEDED, "indicators_exceeded"),
+        (Status.MET, "indicators_met"),
+        (Status.NOT_MET, "indicators_not_met"),
+        (Status.NO_DATA, "indicators_no_data"),
+    ):
+        numbers = [str(v.indicator.number) for v in judged if v.status == status]
+        if numbers:
+            summary.append(
+                wording(
+                    f"narrative.{key}",
+                    count=fmt_count(len(numbers), pad=False),
+                    total=fmt_count(len(judged), pad=False),
+                    numbers=", ".join(numbers),
+                )
+            )
     not_met = [
         wording(
             "narrative.indicators_part",
@@ -309,19 +316,27 @@ def narrative_build(
             ),
             value=fmt_rate(row.value, part.decimals),
             target=fmt_rate(row.target.value if row.target else None, part.decimals),
+            noun=part.unit_of_measure,
         )
-        for part, row in judged
-        if row.status == IndicatorResult.Status.NOT_MET
+        if verdict.indicator.status_rule == verdict.indicator.StatusRule.TARGETS
+        else wording(
+            "narrative.indicators_part_baseline",
+            part=f"chỉ tiêu số {part.indicator.number} – {lower_first(part.name)}",
+            value=fmt_count(row.value),
+            baseline=fmt_count(row.baseline_value),
+            noun=part.count_noun or part.unit_of_measure,
+        )
+        for verdict in judged
+        if verdict.status == Status.NOT_MET
+        for part, status in verdict.deciding
+        if status == Status.NOT_MET and (row := current.get((part.pk, period.id))) is not None
     ]
     w.paragraph(
         "indicators",
         "Kết quả thực hiện các chỉ tiêu",
         {
-            "total": fmt_count(len(judged)),
             "resolution": resolution.number,
-            "exceeded": fmt_count(statuses[IndicatorResult.Status.EXCEEDED]),
-            "met": fmt_count(statuses[IndicatorResult.Status.MET]),
-            "not_met": fmt_count(statuses[IndicatorResult.Status.NOT_MET]),
+            "summary": "; ".join(summary) if summary else NO_DATA,
         },
         notes={"fn": ("indicators_note", not_met)},
     )
