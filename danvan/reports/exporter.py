@@ -65,7 +65,10 @@ def fmt_money(value: Decimal | None) -> str:
         return NO_DATA
     for size, word in ((Decimal(10) ** 9, "tỷ đồng"), (Decimal(10) ** 6, "triệu đồng")):
         if abs(value) >= size:
-            return f"{fmt_rate(value / size)} {word}"
+            amount = fmt_rate(value / size)
+            if "," in amount:  # 2,80 → 2,8: money in millions is not a rate
+                amount = amount.rstrip("0")
+            return f"{amount} {word}"
     return f"{fmt_count(value, pad=False)} đồng"
 
 
@@ -613,10 +616,11 @@ def _annex(
                         change=change or NO_DATA + " kỳ trước",
                     )
                 if part.detail_numerator and now is not None and now.value is not None:
+                    detail = details.get(part.pk)
                     text = wording(
-                        "annex.of_which",
+                        "annex.of_which" if detail is not None else "annex.of_which_missing",
                         text=text,
-                        value=fmt_count(details.get(part.pk)),
+                        value=fmt_count(detail),
                         label=part.detail_label,
                     )
                 if part.show_previous_year:

@@ -112,3 +112,21 @@ def test_a_qualitative_indicator_is_judged_by_its_stated_rule(world, report_worl
     IndicatorPart.objects.filter(code="computers").update(decides=False)
     report = build(report_world, world.province)
     assert "vượt 4/4 chỉ tiêu" in body(report)
+
+
+def test_figures_the_board_has_not_entered_are_said_missing_never_zero(world, report_world):
+    text = body(build(report_world, world.province))
+
+    assert "Vận động cử tri đi bầu cử: chưa có số liệu." in text
+    assert "Người đứng đầu MTTQ và các đoàn thể tham gia cấp ủy: chưa có số liệu." in text
+    assert "Kinh phí hoạt động của MTTQ và các đoàn thể cấp xã: chưa có số liệu." in text
+    assert "0 cử tri" not in text and "0 người đứng đầu" not in text
+
+
+def test_an_of_which_figure_not_entered_is_said_missing(world, report_world):
+    report = build(report_world, world.province)
+
+    transfers = next(r for r in report.annex if r.parts == ["transfers-province"])
+    assert transfers.result == [
+        "Cấp tỉnh: 07 đồng chí, trong đó đồng chí giữ chức vụ lãnh đạo: chưa có số liệu."
+    ]
