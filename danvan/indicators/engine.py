@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from danvan.indicators.models import IndicatorPart, Target
+from danvan.indicators.models import IndicatorPart, Resolution, Target
 
 TargetKind = IndicatorPart.TargetKind
 
@@ -31,13 +31,25 @@ class Status:
     choices = list(LABELS.items())
 
 
-def target_for(targets: list[Target], year: int) -> Target | None:
-    """The latest target not after `year`; before the first one, the first one ahead."""
+def target_for(
+    targets: list[Target], year: int, *, rule: str = Resolution.TargetRule.UPCOMING
+) -> Target | None:
+    """The milestone in force in `year`.
+
+    UPCOMING (the seed's reading): the nearest milestone at or after `year` — 2021 is
+    judged against the 2025 target being pursued — and after the last one, the last one.
+    REACHED: the latest milestone not after `year`; before the first one, the first one.
+    """
     if not targets:
         return None
     ordered = sorted(targets, key=lambda t: t.year)
     past = [t for t in ordered if t.year <= year]
-    return past[-1] if past else ordered[0]
+    ahead = [t for t in ordered if t.year >= year]
+    if rule == Resolution.TargetRule.REACHED:
+        return past[-1] if past else ordered[0]
+    if rule != Resolution.TargetRule.UPCOMING:
+        raise ValueError(f"Unknown target rule {rule!r}")
+    return ahead[0] if ahead else ordered[-1]
 
 
 def judge(kind: str, value: Decimal | None, target: Target | None) -> tuple[Decimal | None, str]:

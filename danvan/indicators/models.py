@@ -13,6 +13,18 @@ class Resolution(models.Model):
         SUBMITTED = "submitted", _("Submitted and approved forms")
         ENTERED = "entered", _("Every figure entered (working view)")
 
+    class TargetRule(models.TextChoices):
+        """Which milestone of a target schedule is in force in a given year."""
+
+        UPCOMING = (
+            "upcoming",
+            _("The nearest milestone at or after the year (after the last: the last)"),
+        )
+        REACHED = (
+            "reached",
+            _("The latest milestone not after the year (before the first: the first)"),
+        )
+
     number = models.CharField(_("number"), max_length=40, unique=True, help_text="06-NQ/TU")
     issued_on = models.DateField(_("issued on"))
     issuing_body = models.CharField(_("issuing body"), max_length=300)
@@ -33,6 +45,13 @@ class Resolution(models.Model):
         default=Basis.APPROVED,
         help_text=_("Which figures the results and the report rest on."),
     )
+    target_rule = models.CharField(
+        _("target in force"),
+        max_length=10,
+        choices=TargetRule.choices,
+        default=TargetRule.UPCOMING,
+        help_text=_("Which milestone of a target schedule a year is judged against."),
+    )
 
     class Meta:
         verbose_name = _("resolution")
@@ -48,9 +67,33 @@ class Resolution(models.Model):
 
 
 class Indicator(models.Model):
+    class StatusRule(models.TextChoices):
+        """How the deciding parts' figures judge the indicator as a whole."""
+
+        TARGETS = "targets", _("Each deciding part against its target")
+        BASELINE = "baseline", _("Each deciding part against its baseline (more is better)")
+
     resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="indicators")
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.TextField(_("name"))
+    status_rule = models.CharField(
+        _("judged by"),
+        max_length=10,
+        choices=StatusRule.choices,
+        default=StatusRule.TARGETS,
+        help_text=_(
+            "Not met when a deciding part is not met; otherwise exceeded when one exceeds."
+        ),
+    )
+    met_text = models.CharField(
+        _("wording when met"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Printed in the annex for an indicator without a numeric target, e.g. "
+            "Đảm bảo trang thiết bị làm việc."
+        ),
+    )
 
     class Meta:
         verbose_name = _("indicator")
@@ -108,6 +151,28 @@ class IndicatorPart(models.Model):
     )
     target_kind = models.CharField(
         _("target kind"), max_length=10, choices=TargetKind.choices, default=TargetKind.AT_LEAST
+    )
+    decides = models.BooleanField(
+        _("decides the indicator"),
+        default=True,
+        help_text=_("The indicator's status is judged from the parts that decide it."),
+    )
+    detail_numerator = models.CharField(
+        _("of which (expression)"),
+        max_length=500,
+        blank=True,
+        help_text=_("A figure printed beside the result, e.g. #{transfers_in_leaders}."),
+    )
+    detail_label = models.CharField(
+        _("of which (words)"),
+        max_length=100,
+        blank=True,
+        help_text=_("e.g. đồng chí giữ chức vụ lãnh đạo"),
+    )
+    show_previous_year = models.BooleanField(
+        _("show the previous year"),
+        default=False,
+        help_text=_("The annex prints the year before the report's beside the result."),
     )
 
     class Meta:

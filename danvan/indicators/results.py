@@ -251,11 +251,13 @@ def results_read(
     parts: Sequence[IndicatorPart] | None = None,
     basis: str | None = None,
     coverage: bool = True,
+    target_rule: str | None = None,
 ) -> list[Result]:
     """Results of `parts` (default: all of the resolution's) at `units` for `period_ids`
     (default: every yearly period holding figures), for each unit at or above the part's
-    level. `basis` defaults to the resolution's."""
+    level. `basis` and `target_rule` default to the resolution's."""
     basis = basis or resolution.basis
+    rule = target_rule or resolution.target_rule
     if parts is None:
         parts = list(
             IndicatorPart.objects.filter(indicator__resolution=resolution)
@@ -289,7 +291,7 @@ def results_read(
         level_units = [u for u in units if u.level <= part.level]
         for period_id in periods:
             target = (
-                target_for(targets, int(period_id[:4]))
+                target_for(targets, int(period_id[:4]), rule=rule)
                 if part.target_kind != IndicatorPart.TargetKind.NONE
                 else None
             )

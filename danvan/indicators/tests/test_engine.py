@@ -4,7 +4,7 @@ import pytest
 
 from danvan.datasets.models import DataElement
 from danvan.indicators.engine import Status, judge, target_for
-from danvan.indicators.models import Target
+from danvan.indicators.models import Resolution, Target
 from danvan.indicators.sums import sums_differences
 from danvan.indicators.tests.helpers import all_results, put, result
 
@@ -64,12 +64,23 @@ def test_reading_twice_gives_the_same_results(world, resolution):
     assert ("studied", world.province.pk, "2021", 99, 100, 99, Status.EXCEEDED) in first
 
 
-def test_the_target_that_applies_is_the_latest_not_after_the_period():
+def test_the_target_in_force_is_the_nearest_milestone_at_or_after_the_year():
     targets = [Target(year=2020, value=80), Target(year=2025, value=82)]
 
-    assert target_for(targets, 2021).value == 80
+    assert target_for(targets, 2018).value == 80
+    assert target_for(targets, 2020).value == 80
+    assert target_for(targets, 2021).value == 82  # the 2025 target being pursued
     assert target_for(targets, 2025).value == 82
-    assert target_for(targets, 2018).value == 80  # before the first: the first ahead
+    assert target_for(targets, 2026).value == 82  # after the last: the last
+
+
+def test_the_reached_rule_takes_the_latest_milestone_not_after_the_year():
+    targets = [Target(year=2020, value=80), Target(year=2025, value=82)]
+    reached = Resolution.TargetRule.REACHED
+
+    assert target_for(targets, 2021, rule=reached).value == 80
+    assert target_for(targets, 2025, rule=reached).value == 82
+    assert target_for(targets, 2018, rule=reached).value == 80  # before the first: the first
 
 
 @pytest.mark.parametrize(
