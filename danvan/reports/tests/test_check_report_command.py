@@ -18,6 +18,18 @@ def test_command_exits_one_when_errors_are_found(capsys):
     assert "418/450 = 92,89%" in output
 
 
+def test_command_text_output_shows_no_internal_rule_ids(capsys):
+    from danvan.reports.checker.findings import RULE_TITLES
+
+    with pytest.raises(SystemExit):
+        call_command("check_report", str(SEED))
+
+    output = capsys.readouterr().out
+    assert "Tổng và các phần" in output
+    for rule_id in RULE_TITLES:
+        assert rule_id not in output, rule_id
+
+
 def test_command_exits_zero_without_errors(tmp_path, capsys):
     report = tmp_path / "bao-cao.md"
     report.write_text("Có 110/133 đồng chí, chiếm tỷ lệ 82,7%.", encoding="utf-8")
@@ -37,6 +49,7 @@ def test_command_writes_json(tmp_path, capsys):
     payload = json.loads(capsys.readouterr().out)
     assert payload["summary"] == {"error": 1, "warning": 0, "note": 0}
     assert payload["findings"][0]["rule"] == "fraction-rate"
+    assert payload["findings"][0]["title"] == "Tỷ lệ và phân số"
     assert payload["findings"][0]["location"]["paragraph"] == 0
 
 

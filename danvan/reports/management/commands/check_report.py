@@ -62,7 +62,7 @@ class Command(BaseCommand):
         for item in findings:
             label = SEVERITY_LABELS[item.severity].upper()
             self.stdout.write("")
-            self.stdout.write(f"[{label}] {item.location.describe()} · {item.rule}")
+            self.stdout.write(f"[{label}] {item.location.describe()} · {item.title}")
             self.stdout.write(f"  Trích:      “{item.quote}”")
             self.stdout.write(f"  Ghi:        {item.stated}")
             self.stdout.write(f"  Tính được:  {item.computed}")
