@@ -45,7 +45,9 @@ _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 # Words after which a number names something (a document, an indicator, a ward) instead of
 # counting it: "Nghị quyết số 06", "chỉ tiêu số 3", "lần thứ XI", "phường 5".
 _IDENTIFIER_BEFORE = re.compile(
-    r"(?:(?<!tổng )(?<!với )\bsố|\bthứ|\bkhóa|\bkhoá|\bđiều|\bkhoản|\bđiểm|\bmục|\bchương"
+    # "dân tộc thiểu số 3.120" counts; "số 3" names.
+    r"(?:(?<!tổng )(?<!với )(?<!thiểu )(?<!đa )\bsố|\bthứ|\bkhóa|\bkhoá|\bđiều|\bkhoản"
+    r"|\bđiểm|\bmục|\bchương"
     r"|\bphụ lục|\bstt|\bphường|\bquận|\bấp|\bkhu vực|\bkhóm|\btổ|\bluật|\bnghị định"
     r"|\bthông tư|\bquyết định|\bchỉ thị|\bkết luận|\bthông báo|\bquy định|\bcông văn"
     r"|\btrang|\bbảng|\bbiểu|\bphần)\s*$",
