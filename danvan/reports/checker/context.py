@@ -64,6 +64,11 @@ ACHIEVEMENT_AFTER = re.compile(
     re.IGNORECASE,
 )
 _CHANGE_BEFORE = re.compile(r"(?:tăng|giảm)(?:\s+thêm)?(?:\s+được)?\s*$", re.IGNORECASE)
+_RESULT_AFTER = re.compile(
+    r"[^.;\d%]{0,40}?(?:đạt|vượt|bằng)\s*\d[\d.,]*\s?%\s*(?:so với\s+)?"
+    r"(?:chỉ tiêu|kế hoạch|mục tiêu|nghị quyết)",
+    re.IGNORECASE,
+)
 _YEAR_CUE = re.compile(r"(?:đến|tới|trong)?\s*năm\s+((?:19|20)\d\d)", re.IGNORECASE)
 
 
@@ -198,6 +203,9 @@ class CheckContext:
                 if not is_indicator and not _TARGET_BEFORE.search(before):
                     continue
                 if _CHANGE_BEFORE.search(before) or ACHIEVEMENT_AFTER.match(text, quantity.end):
+                    continue
+                # "kết nạp 2.340 hội viên, vượt 17% chỉ tiêu": a result measured against a target.
+                if _RESULT_AFTER.match(text, quantity.end):
                     continue
                 year_match = _YEAR_CUE.search(text, sentence.start, quantity.start)
                 found.append(

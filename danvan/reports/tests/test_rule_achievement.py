@@ -70,3 +70,43 @@ def test_achievement_with_a_qualifier_is_not_checked():
 
 def test_achievement_of_a_count_target_uses_the_range_end():
     assert check(annex(fourth="Đạt 200% chỉ tiêu Nghị quyết."), "achievement") == []
+
+
+def test_claim_pairs_with_the_rate_of_its_own_clause_not_another_sentence():
+    text = (
+        "Tỷ lệ chi bộ được xếp loại hoàn thành tốt nhiệm vụ đạt 93,5%. Tỷ lệ đảng viên được "
+        "tập huấn nghiệp vụ đạt 78,2%, đạt 106,9% chỉ tiêu (chỉ tiêu 75%)."
+    )
+
+    [finding] = check(text, "achievement")
+
+    assert finding.severity is Severity.ERROR
+    assert finding.computed == "78,2% / 75% = 104,27%"
+
+
+def test_count_target_of_another_noun_is_not_divided():
+    text = (
+        "Chỉ tiêu Nghị quyết là kết nạp 1.800 đoàn viên mới. Năm 2023, giúp 405 hộ thoát "
+        "nghèo, đạt 112,5% chỉ tiêu."
+    )
+
+    assert check(text) == []
+
+
+def test_result_followed_by_vuot_chi_tieu_is_not_taken_for_a_target():
+    text = (
+        "Năm 2023 Hội Nông dân kết nạp 1.512 hội viên mới, vượt 26% chỉ tiêu.\n\n"
+        "Phấn đấu hằng năm kết nạp 1.200 hội viên mới; năm 2024 kết nạp 1.380 hội viên, "
+        "đạt 115% chỉ tiêu."
+    )
+
+    assert check(text) == []
+
+
+def test_several_possible_targets_give_no_list_of_divisions():
+    text = (
+        "Tỷ lệ khu dân cư văn hóa đạt 88,1%, đạt 97% chỉ tiêu, với chỉ tiêu hộ văn hóa 90% và "
+        "chỉ tiêu khu dân cư 85%."
+    )
+
+    assert check(text, "achievement") == []

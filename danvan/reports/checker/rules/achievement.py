@@ -2,8 +2,11 @@
 
 "tỷ lệ 85,3%, đạt 104,2% chỉ tiêu (chỉ tiêu 82%)": 85,3 / 82 = 104,02%, so 104,2% is wrong.
 In an indicator table the value is in the result column and the target in the indicator's
-name. When several values or targets could be meant, the claim is accepted if any pairing
-gives it; a contradiction is an error only when there is a single value and a single target.
+name. Value and target are taken from the claim's own clause and must count the same thing.
+When several values or targets could be meant, the claim is accepted if any pairing gives it
+and nothing is said otherwise (no list of candidate divisions); a contradiction is an error
+only when there is a single value and a single target. A warning remains for a claim that
+fits, instead, a target for the same indicator quoted elsewhere in the report.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from danvan.reports.checker.numbers import (
     Quantity,
     format_number,
     format_percent,
+    round_half_up,
     within_one_unit,
 )
 from danvan.reports.checker.rules.base import finding
@@ -71,6 +75,9 @@ def _figures(block: Block, quantities: list[Quantity]) -> list[_Figure]:
 def _ratios(value: _Figure, target: _Figure, verb: str) -> list[Decimal]:
     if value.is_rate != target.is_rate or not target.value or not value.value:
         return []
+    units = (value.quantity.unit_class, target.quantity.unit_class)
+    if not value.is_rate and all(units) and units[0] != units[1]:
+        return []  # 320 hộ against a target of 1.500 đoàn viên: not the same indicator
     ratio = value.value / target.value * HUNDRED
     # A "lower is better" indicator is achieved as target / value.
     ratios = [ratio, target.value / value.value * HUNDRED]
@@ -124,7 +131,8 @@ class Achievement:
                 )
                 return values, targets
         analysed = context.of(block)
-        sentence = analysed.sentence_of(claim.start)
+        # The claim speaks of the figure of its own clause, never of another sentence's.
+        sentence = analysed.clause_of(claim.start)
         in_sentence = [q for q in analysed.measures_in(sentence) if q is not claim]
         target_quantities = [
             q
@@ -171,42 +179,27 @@ class Achievement:
         pairs = [(v, t) for v in values for t in targets if _ratios(v, t, verb)]
         if not pairs:
             return None
+        # "Có 353/449 đồng chí, chiếm tỷ lệ 78,62%" states one rate twice: one pairing.
+        distinct = {round_half_up(v.value / t.value * HUNDRED, claim.decimals) for v, t in pairs}
+        if len(distinct) != 1:
+            # Several possible values or targets: which division the text means is not written.
+            return None
         value, target = pairs[0]
         exact = value.value / target.value * HUNDRED
         computed = f"{value.text} / {target.text} = {format_percent(exact)}"
-        certain = len(values) == 1 and len(targets) == 1 and not target.quantity.approximate
-        if certain:
-            return finding(
-                self.id,
-                Severity.ERROR,
-                block,
-                claim.start,
-                claim.end,
-                stated=claim.text,
-                computed=computed,
-                suggestion=f"Sửa thành {format_percent(exact, claim.decimals)} chỉ tiêu",
-                explanation=(
-                    f"Kết quả {value.text} so với chỉ tiêu {target.text}: {computed}, không phải "
-                    f"{claim.text}."
-                ),
-                related=_related(block, value, target),
-            )
-        tried = "; ".join(
-            f"{v.text} / {t.text} = {format_percent(v.value / t.value * HUNDRED)}"
-            for v, t in pairs[:4]
-        )
+        severity = Severity.WARNING if target.quantity.approximate else Severity.ERROR
         return finding(
             self.id,
-            Severity.WARNING,
+            severity,
             block,
             claim.start,
             claim.end,
             stated=claim.text,
-            computed=tried,
-            suggestion="Ghi rõ kết quả và chỉ tiêu dùng để so sánh, rồi tính lại",
+            computed=computed,
+            suggestion=f"Sửa thành {format_percent(exact, claim.decimals)} chỉ tiêu",
             explanation=(
-                f"Không cặp kết quả / chỉ tiêu nào trong phạm vi liên quan cho ra {claim.text}: "
-                f"{tried}. Có nhiều số có thể là kết quả hoặc chỉ tiêu nên chưa khẳng định là sai."
+                f"Kết quả {value.text} so với chỉ tiêu {target.text}: {computed}, không phải "
+                f"{claim.text}."
             ),
             related=_related(block, value, target),
         )
@@ -223,8 +216,15 @@ class Achievement:
             sentence = analysed.sentence_of(figure.quantity.start)
             references.append(left_words(figure.block.text, figure.quantity, sentence.start, 10))
         similar = []
+        kinds = {(figure.is_rate, figure.quantity.unit_class) for figure in targets or values}
         for target in context.targets:
             if (id(target.block), target.quantity.start) in own or target.block is block:
+                continue
+            is_rate = target.quantity.kind is Kind.PERCENT
+            if not any(
+                is_rate == rate and (rate or not unit or unit == target.quantity.unit_class)
+                for rate, unit in kinds
+            ):
                 continue
             if target.quantity.in_range:
                 continue
