@@ -45,6 +45,8 @@ def test_wrong_achievement_in_the_annex_is_reported():
     findings = check(annex(first="Đạt 113,03% chỉ tiêu nghị quyết."), "achievement")
 
     [finding] = findings
+    # Result and target (a floor: "trên 60%") are in other cells of the row: all stated.
+    assert finding.severity is Severity.ERROR
     assert finding.location.table == 0 and finding.location.row == 1
     assert "78,62% / 60% = 131,03%" in finding.computed
 
@@ -110,3 +112,21 @@ def test_several_possible_targets_give_no_list_of_divisions():
     )
 
     assert check(text, "achievement") == []
+
+
+WOMEN_ANNEX = """PHỤ LỤC KẾT QUẢ CHỈ TIÊU
+
+STT\tChỉ tiêu\tKết quả thực hiện\tSo sánh với chỉ tiêu
+1\tPhấn đấu 70% trở lên chi hội phụ nữ xếp loại khá.\tCó 412/556 chi hội xếp loại khá, chiếm tỷ lệ 74,1%.\t{claim}
+"""
+
+
+def test_annex_row_with_result_and_floor_target_in_other_cells_is_an_error():
+    [finding] = check(WOMEN_ANNEX.format(claim="Đạt 108,6% chỉ tiêu."), "achievement")
+
+    assert finding.severity is Severity.ERROR
+    assert finding.computed == "74,1% / 70% = 105,86%"
+
+
+def test_annex_row_whose_claim_divides_is_not_flagged():
+    assert check(WOMEN_ANNEX.format(claim="Đạt 105,86% chỉ tiêu.")) == []

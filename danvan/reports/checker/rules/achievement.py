@@ -40,6 +40,7 @@ _TARGET_BEFORE = re.compile(
 )
 _CHANGE_BEFORE = re.compile(r"(?:tăng|giảm)\s*(?:thêm|được)?\s*$", re.IGNORECASE)
 SIMILAR_TARGET = 0.3
+_VAGUE = frozenset({"khoảng", "xấp xỉ", "gần", "ước", "ước đạt", "chưa đến", "hơn"})
 
 
 @dataclass(frozen=True)
@@ -184,10 +185,14 @@ class Achievement:
         if len(distinct) != 1:
             # Several possible values or targets: which division the text means is not written.
             return None
+        # Explain with the rate as the text writes it rather than one worked out of a fraction.
+        pairs.sort(key=lambda pair: pair[0].quantity.kind is not Kind.PERCENT)
         value, target = pairs[0]
         exact = value.value / target.value * HUNDRED
         computed = f"{value.text} / {target.text} = {format_percent(exact)}"
-        severity = Severity.WARNING if target.quantity.approximate else Severity.ERROR
+        # "phấn đấu trên 60%" is a floor, divided by as the target; "khoảng 60%" is not a figure.
+        vague = target.quantity.in_range or target.quantity.qualifier in _VAGUE
+        severity = Severity.WARNING if vague else Severity.ERROR
         return finding(
             self.id,
             severity,
