@@ -41,3 +41,14 @@ def test_footnote_without_level_parts_is_not_compared():
     )
 
     assert check(text, "footnote-breakdown") == []
+
+
+def test_footnote_breakdown_is_one_finding_not_also_a_total_of_the_paragraph():
+    text = (
+        "Các cơ sở Hội xây dựng 214 mô hình sinh kế^[1] cho hội viên nghèo.\n\n"
+        "^[1] Cấp huyện: xây dựng 38 mô hình sinh kế; cấp xã: xây dựng 166 mô hình sinh kế."
+    )
+
+    findings = check(text)
+
+    assert [(f.rule, f.severity) for f in findings] == [("footnote-breakdown", Severity.ERROR)]

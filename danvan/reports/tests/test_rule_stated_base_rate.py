@@ -78,3 +78,13 @@ def test_base_named_in_words_with_the_part_noun_before_its_number():
 )
 def test_rates_whose_base_is_not_written_or_right_stay_silent(text):
     assert check(text, "stated-base-rate") == []
+
+
+def test_rate_that_another_total_of_the_sentence_gives_is_not_judged():
+    # 1.530 / 1.642 = 93,18%: the rate is of the first total, not of the one in its clause.
+    text = (
+        "Hội nhận 1.642 đơn, thư của hội viên; đã chuyển cơ quan chức năng 1.601 đơn, thư, "
+        "trong đó đã giải quyết 1.530 đơn, thư, đạt 93,18%."
+    )
+
+    assert check(text, "stated-base-rate") == []

@@ -94,11 +94,20 @@ class FractionRate:
         )
 
 
+def _quoted(text: str, offset: int) -> bool:
+    """Inside a quotation ("…" or “…”) that opened in the same line."""
+    line = text[text.rfind("\n", 0, offset) + 1 : offset]
+    return line.count('"') % 2 == 1 or line.count("“") > line.count("”")
+
+
 def _pairs(analysed: Analysed) -> list[tuple[Quantity, Quantity, bool]]:
     """Each fraction with the rate that states it, and whether the pairing is uncertain."""
     text = analysed.block.text
     measures = analysed.measures
-    everything = [q for q in analysed.quantities if q.kind is not Kind.YEAR]
+    # "Chi hội 5 tốt" names a title; its number sits between a fraction and its rate.
+    everything = [
+        q for q in analysed.quantities if q.kind is not Kind.YEAR and not _quoted(text, q.start)
+    ]
     pairs = []
     for fraction in (q for q in measures if q.kind is Kind.FRACTION and not q.qualifier):
         sentence = analysed.sentence_of(fraction.start)
@@ -193,6 +202,8 @@ class StatedBaseRate:
                 )
                 if base is None or base.quantity.value <= part.value:
                     continue
+                if self._another_base_fits(analysed, part, rate):
+                    continue
                 result = self._judge(block, part, rate, base)
                 if result is not None:
                     findings.append(result)
@@ -210,6 +221,15 @@ class StatedBaseRate:
             and not q.word
             and not _OWN_RATE_AFTER.match(text, q.end)
         ]
+
+    def _another_base_fits(self, analysed: Analysed, part: Quantity, rate: Quantity) -> bool:
+        """Any count of the unit in the sentence that gives the rate: the text may mean it."""
+        sentence = analysed.sentence_of(part.start)
+        return any(
+            q.value > part.value
+            and within_one_unit(rate.value, rate.decimals, part.value / q.value * 100)
+            for q in self._candidates(analysed, part, sentence)
+        )
 
     def _base(self, analysed: Analysed, part: Quantity) -> _Base | None:
         block = analysed.block

@@ -67,9 +67,12 @@ def _level(text: str) -> str:
 def _noun_key(phrase: str) -> str:
     """Up to four words of what is counted ("đoàn viên hội viên"), stopping at the verb or
     preposition after it."""
-    kept = []
+    kept: list[str] = []
     for word in phrase.split():
         if word in _PHRASE_STOP:
+            break
+        # "đoàn viên, hội viên" lists two nouns; "hội viên, sinh hoạt tại …" goes on.
+        if kept and kept[-1] == "viên" and word not in {"hội", "đoàn", "đảng"}:
             break
         kept.append(word)
     return " ".join(kept[:4])

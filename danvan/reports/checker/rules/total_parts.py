@@ -98,7 +98,11 @@ class TotalParts:
             for index, sentence in enumerate(analysed.sentences):
                 if index:
                     earlier: tuple[Block, Span] | None = (block, analysed.sentences[index - 1])
-                elif previous is not None and context.of(previous).sentences:
+                elif (
+                    previous is not None
+                    and block.kind is BlockKind.PARAGRAPH
+                    and context.of(previous).sentences
+                ):
                     earlier = (previous, context.of(previous).sentences[-1])
                 else:
                     earlier = None
@@ -106,7 +110,8 @@ class TotalParts:
                     result = self._check_next_sentence(context, block, sentence, *earlier)
                     if result is not None:
                         findings.append(result)
-            previous = block if block.kind is not BlockKind.HEADING else None
+            # A footnote follows no paragraph (footnote-breakdown compares it with its anchor).
+            previous = block if block.kind is BlockKind.PARAGRAPH else None
         return findings
 
     def _check_next_sentence(
