@@ -223,9 +223,11 @@ def left_words(text: str, quantity: Quantity, floor: int, count: int) -> set[str
     """Content words just before a figure, within its sentence: what the figure describes."""
     before = text[floor : quantity.start]
     before = re.split(r"[;:()]", before)[-1] if count <= 6 else before
-    return set([word for word in words(before) if word in content_words(before)][-count:])
+    meaningful = content_words(before)
+    return set([word for word in words(before) if word in meaningful][-count:])
 
 
 def right_words(text: str, quantity: Quantity, ceiling: int, count: int) -> set[str]:
     after = text[quantity.end : ceiling]
-    return set([word for word in words(after) if word in content_words(after)][:count])
+    meaningful = content_words(after)
+    return set([word for word in words(after) if word in meaningful][:count])

@@ -104,11 +104,12 @@ def decode(data: bytes) -> str:
     )
 
 
+# Unicode's control characters (category Cc) other than tab, newlines and form feed.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
 def _looks_like_text(text: str) -> bool:
-    controls = sum(
-        1 for char in text if unicodedata.category(char) == "Cc" and char not in "\t\n\r\f"
-    )
-    return controls == 0
+    return _CONTROL.search(text) is None
 
 
 # Plain text and Markdown -------------------------------------------------------------------

@@ -78,3 +78,25 @@ def test_console_script_reports_unreadable_file_without_traceback(tmp_path):
     assert done.returncode == 2
     assert "bị hỏng" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_console_script_checks_without_setting_django_up(tmp_path):
+    report = tmp_path / "bao-cao.txt"
+    report.write_text("Có 215/240 đồng chí, chiếm tỷ lệ 91,58%.", encoding="utf-8")
+    script = (
+        "import atexit, sys; from danvan.cli import main; sys.argv = sys.argv[1:]; "
+        "atexit.register(lambda: print('django loaded:', 'django.apps' in sys.modules, "
+        "file=sys.stderr)); main()"
+    )
+
+    done = subprocess.run(
+        [sys.executable, "-c", script, "danvan", "check-report", str(report)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert done.returncode == 1
+    assert "215/240 = 89,58%" in done.stdout
+    assert "Tỷ lệ và phân số" in done.stdout
+    assert "django loaded: False" in done.stderr

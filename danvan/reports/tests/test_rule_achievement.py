@@ -130,3 +130,23 @@ def test_annex_row_with_result_and_floor_target_in_other_cells_is_an_error():
 
 def test_annex_row_whose_claim_divides_is_not_flagged():
     assert check(WOMEN_ANNEX.format(claim="Đạt 105,86% chỉ tiêu.")) == []
+
+
+ITEMS_ANNEX = (
+    "STT\tChỉ tiêu\tKết quả thực hiện\tSo sánh với chỉ tiêu\n"
+    "1\tCán bộ Hội cấp huyện đạt chuẩn về nghiệp vụ, phấn đấu trên 50% có bằng tin học.\t"
+    "Cấp huyện:<p>- Về nghiệp vụ: 14/14 đồng chí, chiếm tỷ lệ 100%.</p>"
+    "<p>- Về bằng tin học: 9/14 đồng chí, chiếm tỷ lệ 64,29%.</p>\t"
+    "Cấp huyện:<p>- Về nghiệp vụ: Đạt 100% chỉ tiêu.</p>"
+    "<p>- Về bằng tin học: Đạt {claim} chỉ tiêu.</p>\n"
+)
+
+
+def test_a_target_is_used_only_for_the_item_of_the_cell_it_speaks_of():
+    # 100% for "nghiệp vụ" is not measured against the 50% set for "bằng tin học".
+    assert check(ITEMS_ANNEX.format(claim="128,58%"), "achievement") == []
+
+    [finding] = check(ITEMS_ANNEX.format(claim="118,58%"), "achievement")
+
+    assert finding.severity is Severity.ERROR
+    assert finding.computed == "64,29% / 50% = 128,58%"

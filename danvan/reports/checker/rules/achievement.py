@@ -31,8 +31,10 @@ from danvan.reports.checker.numbers import (
     format_percent,
     round_half_up,
     within_one_unit,
+    within_rounding,
 )
 from danvan.reports.checker.rules.base import finding
+from danvan.reports.checker.text import content_words, words
 
 _ACHIEVED_BEFORE = re.compile(r"(đạt|bằng|vượt)\s*$", re.IGNORECASE)
 _TARGET_BEFORE = re.compile(
@@ -70,7 +72,17 @@ def _figures(block: Block, quantities: list[Quantity]) -> list[_Figure]:
             )
         elif quantity.kind is Kind.COUNT and quantity.value > 0 and not quantity.word:
             figures.append(_Figure(quantity.value, quantity.text, False, block, quantity))
-    return figures
+    # "9/14 đồng chí, chiếm tỷ lệ 64,29%": the rate as written stands for the fraction's.
+    stated = [f for f in figures if f.is_rate and f.quantity.kind is Kind.PERCENT]
+    return [
+        f
+        for f in figures
+        if not (
+            f.is_rate
+            and f.quantity.kind is Kind.FRACTION
+            and any(within_rounding(s.value, s.quantity.decimals, f.value) for s in stated)
+        )
+    ]
 
 
 def _ratios(value: _Figure, target: _Figure, verb: str) -> list[Decimal]:
@@ -122,14 +134,23 @@ class Achievement:
                 group = context.group_of(table, location.row or 0)
                 result_cell = table.cell(location.row or 0, columns.result)
                 indicator_cell = table.cell(group.first, columns.indicator) if group else None
-                values = (
-                    _figures(result_cell, context.of(result_cell).measures) if result_cell else []
-                )
-                targets = (
-                    _figures(indicator_cell, context.of(indicator_cell).measures)
-                    if indicator_cell
-                    else []
-                )
+                claim_level, claim_label, item_labels = _item_of(block.text, claim.start)
+                values = _row_values(context, result_cell, claim_label) if result_cell else []
+                targets = []
+                if indicator_cell is not None:
+                    for figure in _figures(indicator_cell, context.of(indicator_cell).measures):
+                        level, label = _target_scope(indicator_cell.text, figure.quantity.start)
+                        # "Cấp tỉnh: - Về chính trị: Đạt 100%" is not measured against the
+                        # indicator's "cấp xã … phấn đấu trên 60% có trình độ đại học".
+                        if claim_level and level and level != claim_level:
+                            continue
+                        # A target belongs to the one item of the cell it speaks of most.
+                        if claim_label:
+                            scores = [len(item & label) for item in item_labels]
+                            own = len(claim_label & label)
+                            if not own or own < max(scores) or scores.count(own) > 1:
+                                continue
+                        targets.append(figure)
                 return values, targets
         analysed = context.of(block)
         # The claim speaks of the figure of its own clause, never of another sentence's.
@@ -273,6 +294,65 @@ class Achievement:
             ),
             related=(alternative.block.location, *(t.block.location for t in stated_targets[:1])),
         )
+
+
+_LEVEL = re.compile(r"cấp\s+(?:tỉnh|huyện|xã|cơ sở|ấp)", re.IGNORECASE)
+_ITEM_WORDS_STOP = frozenset({"về", "đạt", "chỉ", "tiêu", "nghị", "quyết", "có", "là"})
+
+
+def _words_of(text: str) -> set[str]:
+    return {word for word in words(text) if word not in _ITEM_WORDS_STOP} & content_words(text)
+
+
+def _item_of(text: str, offset: int) -> tuple[str, set[str], list[set[str]]]:
+    """The level a cell's item is under ("Cấp tỉnh:") and what tells the item apart from the
+    cell's other items ("Về trình độ chính trị" / "… chuyên môn": {chính, trị}), for a cell
+    that lists several items one per line; and the labels of all its items."""
+    levels = _LEVEL.findall(text[:offset])
+    level = " ".join(levels[-1].lower().split()) if levels else ""
+    line_start = text.rfind("\n", 0, offset) + 1
+    if "\n" not in text:
+        return level, set(), []
+    labels = []
+    for line in text.split("\n"):
+        head = re.split(r"\d", line, maxsplit=1)[0]
+        if head != line:
+            labels.append(_words_of(head))
+    own = _words_of(re.split(r"\d", text[line_start:offset], maxsplit=1)[0])
+    shared = set.intersection(*labels) if len(labels) > 1 else set()
+    return level, own - shared, [label - shared for label in labels]
+
+
+def _target_scope(text: str, offset: int) -> tuple[str, set[str]]:
+    """The level a target is set for (within its sentence) and the words of its own clause."""
+    start = max(text.rfind(".", 0, offset), text.rfind(";", 0, offset)) + 1
+    levels = _LEVEL.findall(text[start:offset])
+    clause_start = max(start, text.rfind(",", 0, offset) + 1)
+    ends = [i for i in (text.find(mark, offset) for mark in ".;,") if i >= 0]
+    end = min(ends) if ends else len(text)
+    level = " ".join(levels[-1].lower().split()) if levels else ""
+    return level, _words_of(text[clause_start:end])
+
+
+def _row_values(context: CheckContext, cell: Block, label: set[str]) -> list[_Figure]:
+    """The result cell's figures; of the item whose label matches when it lists several."""
+    lines = [line for line in cell.text.split("\n") if re.search(r"\d", line)]
+    measures = context.of(cell).measures
+    if len(lines) <= 1 or not label:
+        return _figures(cell, measures)
+    scored = []
+    position = 0
+    for line in cell.text.split("\n"):
+        start, end = position, position + len(line)
+        position = end + 1
+        figures = [q for q in measures if start <= q.start and q.end <= end]
+        if figures:
+            first = figures[0].start
+            scored.append((len(label & _words_of(cell.text[start:first])), figures))
+    scored.sort(key=lambda pair: -pair[0])
+    if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return []
+    return _figures(cell, scored[0][1])
 
 
 def _related(block: Block, value: _Figure, target: _Figure) -> tuple[Location, ...]:
