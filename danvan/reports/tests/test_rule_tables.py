@@ -123,3 +123,34 @@ def test_total_row_in_a_docx_table_is_checked():
     [finding] = [f for f in check_document(document) if f.rule == "total-parts"]
 
     assert finding.computed == "38 + 27 + 19 = 84"
+
+
+BY_LEVEL = """Hội Nông dân các cấp tổ chức {classes} lớp dạy nghề cho 2.930 hội viên, như sau:
+
+| Cấp Hội | Số lớp | Số hội viên học nghề |
+|---|---|---|
+| Cấp tỉnh | 7 | 245 |
+| Cấp huyện | 41 | 1.210 |
+| Cấp xã | 58 | 1.475 |
+"""
+
+
+def test_total_in_the_paragraph_against_the_table_of_levels_below_it():
+    [finding] = check(BY_LEVEL.format(classes=116), "total-parts")
+
+    assert finding.severity is Severity.ERROR
+    assert finding.stated == "116 lớp"
+    assert finding.computed == "Cấp tỉnh 7 + Cấp huyện 41 + Cấp xã 58 = 106"
+
+
+def test_paragraph_and_table_of_levels_that_agree_are_not_flagged():
+    assert check(BY_LEVEL.format(classes=106)) == []
+
+
+def test_table_of_some_organizations_is_not_taken_for_a_breakdown_of_the_paragraph():
+    text = (
+        "Các đoàn thể tổ chức 96 lớp tập huấn, trong đó có các lớp sau:\n\n"
+        "| Tổ chức | Số lớp |\n|---|---|\n| Hội Nông dân | 31 |\n| Hội LHPN | 27 |\n"
+    )
+
+    assert check(text, "total-parts") == []

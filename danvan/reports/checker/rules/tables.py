@@ -161,6 +161,22 @@ class _Grid:
         ]
 
 
+_LEVEL_ROW = re.compile(r"cấp\s+(tỉnh|huyện|xã|cơ sở)", re.IGNORECASE)
+
+
+def _block_before(context: CheckContext, table: Table) -> Block | None:
+    """The paragraph just before the table, skipping a caption that states no figure."""
+    blocks = context.document.blocks
+    first = table.rows[0][0] if table.rows and table.rows[0] else None
+    position = next((i for i, b in enumerate(blocks) if b is first), -1)
+    for block in reversed(blocks[max(0, position - 2) : max(0, position)]):
+        if block.location.table is not None:
+            return None
+        if context.of(block).measures:
+            return block
+    return None
+
+
 def _decimals(cell: _Cell) -> int:
     """ "123456.00" is a whole number: shown without its zeros."""
     return 0 if cell.value == cell.value.to_integral_value() else cell.decimals
@@ -187,6 +203,7 @@ class TableFigures:
             if grid.label_col < 0 or not grid.data_cols():
                 continue
             findings.extend(self._totals(grid))
+            findings.extend(self._text_total(context, grid))
             findings.extend(self._plan_result_rate(grid))
             findings.extend(self._rate_rows(grid))
             findings.extend(self._fractional_rows(grid))
@@ -245,6 +262,72 @@ class TableFigures:
                         related=tuple(c.block.location for c in cells[:3]),
                     )
                 )
+        return findings
+
+    def _text_total(self, context: CheckContext, grid: _Grid) -> list[Finding]:
+        """ "… tổ chức 1.284 cuộc tiếp xúc cử tri, cụ thể như sau:" and a table by level below.
+
+        The paragraph just before the table states the total; the table's rows are the levels
+        (which leave nothing out) and it has no total row of its own; the column is the one
+        whose header names the total's unit. One count of that unit in the paragraph, or
+        nothing is said.
+        """
+        rows = list(range(grid.body_start, len(grid.table.rows)))
+        labels = [grid.label(r) for r in rows]
+        if len(rows) < 2 or any(_TOTAL_LABEL.match(label) for label in labels):
+            return []
+        levels = [_LEVEL_ROW.fullmatch(label.strip(" :.")) for label in labels]
+        if not all(levels) or len({m.group(1).lower() for m in levels if m}) != len(levels):
+            return []
+        before = _block_before(context, grid.table)
+        if before is None:
+            return []
+        findings = []
+        counts = [
+            q
+            for q in context.of(before).measures
+            if q.kind is Kind.COUNT and q.unit and not q.approximate and not q.word
+        ]
+        for col in grid.data_cols():
+            header = grid.header(col).lower()
+            if _NOT_ADDITIVE.search(header):
+                continue
+            header_words = set(words(header))
+            matching = [q for q in counts if set(q.unit.split()) <= header_words]
+            if len(matching) != 1:
+                continue
+            total = matching[0]
+            cells = [grid.cells.get((r, col)) for r in rows]
+            if any(c is None or c.decimals for c in cells):
+                continue
+            values = [c for c in cells if c is not None]
+            parts_sum = sum((c.value for c in values), Decimal(0))
+            if parts_sum == total.value:
+                continue
+            listing = " + ".join(
+                f"{label} {_shown(c)}" for label, c in zip(labels, values, strict=True)
+            )
+            findings.append(
+                finding(
+                    "total-parts",
+                    Severity.ERROR,
+                    before,
+                    total.start,
+                    total.end,
+                    stated=f"{total.text} {total.unit}",
+                    computed=f"{listing} = {format_number(parts_sum)}",
+                    suggestion=(
+                        f"Thống nhất số liệu giữa đoạn văn ({total.text}) và bảng "
+                        f"({format_number(parts_sum)})"
+                    ),
+                    explanation=(
+                        f"Đoạn văn ghi {total.text} {total.unit}; bảng ngay sau nó chia theo "
+                        f"{', '.join(labels)} ở cột “{grid.header(col)}”, cộng lại "
+                        f"{format_number(parts_sum)}."
+                    ),
+                    related=tuple(c.block.location for c in values[:3]),
+                )
+            )
         return findings
 
     # Plan, result, rate ----------------------------------------------------------------------
