@@ -150,3 +150,9 @@ def test_a_target_is_used_only_for_the_item_of_the_cell_it_speaks_of():
 
     assert finding.severity is Severity.ERROR
     assert finding.computed == "64,29% / 50% = 128,58%"
+
+
+def test_exceeding_a_rate_target_by_points_is_accepted():
+    text = "Tỷ lệ hộ dùng nước sạch đạt 87,5%, vượt 2,5% chỉ tiêu (chỉ tiêu 85%)."
+
+    assert check(text, "achievement") == []

@@ -88,3 +88,13 @@ def test_rate_that_another_total_of_the_sentence_gives_is_not_judged():
     )
 
     assert check(text, "stated-base-rate") == []
+
+
+def test_rate_of_a_count_that_has_its_own_rate_is_accepted_when_it_gives_it():
+    # 790 / 812 = 97,29%: the base is the forwarded count, which carries a rate of its own.
+    text = (
+        "Năm 2023 tiếp nhận 840 kiến nghị; đã chuyển 812 kiến nghị, đạt 96,67%; đã được trả "
+        "lời 790 kiến nghị, đạt 97,29%."
+    )
+
+    assert check(text) == []

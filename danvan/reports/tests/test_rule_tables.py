@@ -154,3 +154,12 @@ def test_table_of_some_organizations_is_not_taken_for_a_breakdown_of_the_paragra
     )
 
     assert check(text, "total-parts") == []
+
+
+def test_a_comparison_column_of_a_count_row_is_not_a_fractional_count():
+    text = (
+        "| Chỉ tiêu | Kế hoạch | Thực hiện | So sánh (%) |\n|---|---|---|---|\n"
+        "| Số người được tư vấn việc làm | 4.000 | 4.230 | 105,75 |\n"
+    )
+
+    assert check(text) == []

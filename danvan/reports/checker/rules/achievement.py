@@ -95,7 +95,10 @@ def _ratios(value: _Figure, target: _Figure, verb: str) -> list[Decimal]:
     # A "lower is better" indicator is achieved as target / value.
     ratios = [ratio, target.value / value.value * HUNDRED]
     if verb == "vượt":
+        # "vượt 1,2% chỉ tiêu": by 1,30% of the target, or by 1,2 points for a rate.
         ratios += [ratio - HUNDRED]
+        if value.is_rate:
+            ratios += [value.value - target.value]
     return ratios
 
 

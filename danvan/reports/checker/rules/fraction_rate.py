@@ -225,10 +225,14 @@ class StatedBaseRate:
     def _another_base_fits(self, analysed: Analysed, part: Quantity, rate: Quantity) -> bool:
         """Any count of the unit in the sentence that gives the rate: the text may mean it."""
         sentence = analysed.sentence_of(part.start)
+        # Every count of the unit, those with a rate of their own too ("… chuyển 1.198 đơn,
+        # đạt 96,22%; có kết quả 1.056 đơn, đạt 88,15%": 1.056 / 1.198).
         return any(
-            q.value > part.value
+            q.kind is Kind.COUNT
+            and q.unit_class == part.unit_class
+            and q.value > part.value
             and within_one_unit(rate.value, rate.decimals, part.value / q.value * 100)
-            for q in self._candidates(analysed, part, sentence)
+            for q in analysed.measures_in(Span(sentence.start, part.start))
         )
 
     def _base(self, analysed: Analysed, part: Quantity) -> _Base | None:

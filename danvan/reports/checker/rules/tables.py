@@ -458,6 +458,8 @@ class TableFigures:
             if not any(noun == unit or noun.startswith(unit + " ") for unit in COUNTED_WHOLE):
                 continue
             for col in grid.data_cols():
+                if _NOT_ADDITIVE.search(grid.header(col)):
+                    continue  # "So sánh (%)": the row's rate, not its count
                 cell = grid.cells.get((row, col))
                 if cell is None or cell.value == cell.value.to_integral_value():
                     continue
