@@ -227,7 +227,15 @@ def _words_after(text: str, pos: int, limit: int) -> list[str]:
     return words
 
 
+# Three-word units, people named by their role: "8.760 hòa giải viên".
+THREE_WORD_UNITS = frozenset(
+    {"hòa giải viên", "hoà giải viên", "tuyên truyền viên", "cộng tác viên", "báo cáo viên"}
+)
+
+
 def _unit(words: list[str]) -> str:
+    if len(words) >= 3 and " ".join(words[:3]) in THREE_WORD_UNITS:
+        return " ".join(words[:3])
     if len(words) >= 2 and f"{words[0]} {words[1]}" in COMPOUND_UNITS:
         return f"{words[0]} {words[1]}"
     return words[0] if words else ""

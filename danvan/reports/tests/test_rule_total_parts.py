@@ -112,3 +112,30 @@ def test_parts_by_level_in_the_next_sentence_or_paragraph_are_an_error(text, com
 )
 def test_next_sentence_that_is_not_a_full_breakdown_is_not_compared(text):
     assert check(text, "total-parts") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hội Cựu chiến binh tổ chức 174 buổi nói chuyện truyền thống: cấp huyện 26 buổi, "
+        "cấp xã 138 buổi.",
+        "Hội Cựu chiến binh tổ chức 174 buổi nói chuyện truyền thống (cấp huyện 26 buổi, cấp "
+        "xã 138 buổi) cho 9.300 lượt học sinh.",
+    ],
+)
+def test_parts_opened_by_a_colon_or_a_bracket_are_a_partition(text):
+    [finding] = check(text, "total-parts")
+
+    assert finding.severity is Severity.ERROR
+    assert finding.computed == "cấp huyện 26 + cấp xã 138 = 164"
+
+
+def test_three_word_unit_is_kept_whole():
+    text = (
+        "Có 2.140 tuyên truyền viên. Cấp huyện 240 tuyên truyền viên, cấp xã 1.880 tuyên "
+        "truyền viên."
+    )
+
+    [finding] = check(text, "total-parts")
+
+    assert finding.stated == "2.140 tuyên truyền viên"

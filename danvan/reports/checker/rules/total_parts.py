@@ -40,6 +40,10 @@ _LIST_OPENING = re.compile(
     r"(?=(?:MTTQ\s+|Mặt trận\s+)?cấp\s+(?:tỉnh|huyện|xã|cơ sở|trung ương)|nam\b|nữ\b)",
     re.IGNORECASE,
 )
+# A colon or a bracket right before a level or a sex opens a list of parts without a word.
+_LABELLED_OPENING = re.compile(
+    r"[:(]\s*(?=cấp\s+(?:tỉnh|huyện|xã|cơ sở|trung ương)|nam\b|nữ\b)", re.IGNORECASE
+)
 # Labels that split a whole with nobody left out: levels and sexes (not organizations, a list
 # of which may name only some).
 _EXHAUSTIVE_LABEL = re.compile(
@@ -93,6 +97,12 @@ class TotalParts:
             analysed = context.of(block)
             for marker in _MARKER.finditer(block.text):
                 result = self._check_marker(analysed, block, marker.start(), marker.end())
+                if result is not None:
+                    findings.append(result)
+            for opening in _LABELLED_OPENING.finditer(block.text):
+                # "326 cuộc giám sát: cấp huyện 48 cuộc, …" or "(cấp huyện 48 cuộc, …)"; inside
+                # a bracket the parts end where it closes.
+                result = self._check_marker(analysed, block, opening.end(), opening.end())
                 if result is not None:
                     findings.append(result)
             for index, sentence in enumerate(analysed.sentences):
