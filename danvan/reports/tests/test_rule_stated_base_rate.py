@@ -98,3 +98,9 @@ def test_rate_of_a_count_that_has_its_own_rate_is_accepted_when_it_gives_it():
     )
 
     assert check(text) == []
+
+
+def test_money_reached_is_read_against_an_unwritten_plan_not_an_earlier_sum():
+    text = "Quỹ Vì người nghèo vận động được 12,4 tỷ đồng, đã chi hỗ trợ 9,3 tỷ đồng, đạt 93%."
+
+    assert check(text, "stated-base-rate") == []

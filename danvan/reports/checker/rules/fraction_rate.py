@@ -139,6 +139,7 @@ def _pairs(analysed: Analysed) -> list[tuple[Quantity, Quantity, bool]]:
 
 
 _BASE_RATE_CUE = re.compile(r",?\s*(?:đạt|chiếm|bằng)\s*(?:tỷ lệ\s*)?(?:là\s*)?$", re.IGNORECASE)
+_BARE_REACHED = re.compile(r"đạt\s*$", re.IGNORECASE)
 # "đạt 26,5% so với tổng số hộ được hỗ trợ": the base named in words after the rate.
 _NAMED_BASE = re.compile(
     r"\s*(?:so với|trên)\s+(?:tổng\s+)?số\s+(?P<noun>[^\W\d_][^\d.;:()%]{0,60})", re.IGNORECASE
@@ -195,6 +196,12 @@ class StatedBaseRate:
                 named = _NAMED_BASE.match(text, rate.end)
                 if not part.unit and not named:
                     continue
+                if (
+                    part.unit.split()[-1:] == ["đồng"]
+                    and not named
+                    and _BARE_REACHED.search(between)
+                ):
+                    continue  # "đã chi 45 tỷ đồng, đạt 90%": money reached is of a plan
                 base = (
                     self._named_base(context, block, part, named.group("noun"))
                     if named
