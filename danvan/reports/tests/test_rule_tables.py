@@ -163,3 +163,27 @@ def test_a_comparison_column_of_a_count_row_is_not_a_fractional_count():
     )
 
     assert check(text) == []
+
+
+COLUMNS = """| Chức danh | Nam | Nữ | Tổng số |
+|---|---|---|---|
+| Chủ tịch Hội cấp xã | 41 | 34 | {presidents} |
+| Phó Chủ tịch Hội cấp xã | 52 | 63 | 115 |
+"""
+
+
+def test_total_column_against_the_columns_of_sexes_beside_it():
+    [finding] = check(COLUMNS.format(presidents=85), "total-parts")
+
+    assert finding.severity is Severity.ERROR
+    assert finding.computed == "Nam 41 + Nữ 34 = 75"
+
+
+def test_total_column_that_adds_up_is_not_flagged():
+    assert check(COLUMNS.format(presidents=75)) == []
+
+
+def test_total_column_beside_columns_that_are_not_a_partition_is_not_compared():
+    text = "| Huyện | Số hộ | Số hộ nghèo | Tổng |\n|---|---|---|---|\n| A | 1.200 | 45 | 1.300 |\n"
+
+    assert check(text, "total-parts") == []

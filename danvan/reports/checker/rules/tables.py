@@ -162,6 +162,7 @@ class _Grid:
 
 
 _LEVEL_ROW = re.compile(r"cấp\s+(tỉnh|huyện|xã|cơ sở)", re.IGNORECASE)
+_LEVEL_OR_SEX = re.compile(r"cấp\s+(?:tỉnh|huyện|xã|cơ sở)|nam|nữ", re.IGNORECASE)
 
 
 def _block_before(context: CheckContext, table: Table) -> Block | None:
@@ -204,6 +205,7 @@ class TableFigures:
                 continue
             findings.extend(self._totals(grid))
             findings.extend(self._text_total(context, grid))
+            findings.extend(self._total_column(grid))
             findings.extend(self._plan_result_rate(grid))
             findings.extend(self._rate_rows(grid))
             findings.extend(self._fractional_rows(grid))
@@ -262,6 +264,55 @@ class TableFigures:
                         related=tuple(c.block.location for c in cells[:3]),
                     )
                 )
+        return findings
+
+    def _total_column(self, grid: _Grid) -> list[Finding]:
+        """A "Cộng" column against the columns of levels or sexes beside it, row by row."""
+        columns = grid.data_cols()
+        totals = [c for c in columns if _TOTAL_LABEL.match(grid.header(c))]
+        if len(totals) != 1:
+            return []
+        total_col = totals[0]
+        parts = [c for c in columns if c != total_col]
+        labels = [_LEVEL_OR_SEX.fullmatch(grid.header(c).strip(" :.")) for c in parts]
+        if len(parts) < 2 or not all(labels):
+            return []
+        if len({m.group(0).lower() for m in labels if m}) != len(parts):
+            return []
+        findings = []
+        for row in range(grid.body_start, len(grid.table.rows)):
+            total = grid.cells.get((row, total_col))
+            cells = [grid.cells.get((row, c)) for c in parts]
+            if total is None or any(c is None for c in cells):
+                continue
+            values = [c for c in cells if c is not None]
+            if any("%" in c.text for c in [total, *values]):
+                continue
+            parts_sum = sum((c.value for c in values), Decimal(0))
+            if parts_sum == total.value:
+                continue
+            listing = " + ".join(
+                f"{grid.header(c)} {_shown(cell)}" for c, cell in zip(parts, values, strict=True)
+            )
+            label = grid.label(row)
+            findings.append(
+                finding(
+                    "total-parts",
+                    Severity.ERROR,
+                    total.block,
+                    0,
+                    len(total.block.text),
+                    stated=f"{label}, {grid.header(total_col)}: {total.text}",
+                    computed=f"{listing} = {format_number(parts_sum)}",
+                    suggestion=f"Kiểm tra lại dòng “{label}”",
+                    explanation=(
+                        f"Dòng “{label}”: cột “{grid.header(total_col)}” ghi {total.text}, còn "
+                        f"các cột {', '.join(grid.header(c) for c in parts)} cộng lại "
+                        f"{format_number(parts_sum)}."
+                    ),
+                    related=tuple(c.block.location for c in values[:3]),
+                )
+            )
         return findings
 
     def _text_total(self, context: CheckContext, grid: _Grid) -> list[Finding]:
