@@ -38,7 +38,13 @@ from danvan.datasets.queries import (
     period_get,
     previous_values,
 )
-from danvan.datasets.validation import form_check, violations_in
+from danvan.datasets.validation import (
+    Problem,
+    Violation,
+    form_check,
+    submission_problems,
+    violations_in,
+)
 from danvan.lib.periods import InvalidPeriodError, PeriodType, period_containing
 
 
@@ -184,9 +190,31 @@ def _cell(
     }
 
 
+def _explained(form: EntryForm, violations: list[Violation]) -> list[tuple[str, str]]:
+    names = {item.element.code: item.element.name for item in form.placements()}
+    return [(v.severity, v.explained(names)) for v in violations]
+
+
+def _submit_check(problems: list[Problem], **extra: Any) -> dict[str, Any]:
+    return {
+        "problems": problems,
+        "blocked": any(not p.needs_comment for p in problems),
+        **extra,
+    }
+
+
 @login_required
 def entry_form(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    form = _form(request, **kwargs)
+    return _entry_form_page(request, _form(request, **kwargs))
+
+
+def _entry_form_page(
+    request: HttpRequest,
+    form: EntryForm,
+    problems: list[Problem] | None = None,
+    comment: str = "",
+    status: int = 200,
+) -> HttpResponse:
     user = access.request_user(request)
     if form.unit.level not in form.data_set.levels:
         raise Http404("This form is not reported at this level")
@@ -197,15 +225,18 @@ def entry_form(request: HttpRequest, **kwargs: Any) -> HttpResponse:
     except (PermissionDenied, ValidationError) as error:
         writable = False
         reason = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-    violations = form_check(form)
+    refused = problems is not None
+    if problems is None:
+        problems = submission_problems(form) if writable else []
     context = {
         "form": form,
         "submission": submission,
         "rows": _cells(form, user),
         "writable": writable,
         "reason": reason,
-        "violations": violations,
-        "has_errors": any(v.is_error for v in violations),
+        "violations": _explained(form, form_check(form)),
+        **_submit_check(problems, refused=refused),
+        "comment": comment,
         "submit_url": form_url(form, "datasets:submit"),
         "can_decide": submission is not None and access.can_decide_submission(user, submission),
         "events": submission.events.select_related("user") if submission else [],
@@ -213,7 +244,7 @@ def entry_form(request: HttpRequest, **kwargs: Any) -> HttpResponse:
         "window": form.data_set.window(form.period.spec),
         "comment_form": CommentForm(),
     }
-    return render(request, "datasets/entry_form.html", context)
+    return render(request, "datasets/entry_form.html", context, status=status)
 
 
 @login_required
@@ -223,6 +254,8 @@ def entry_cell(request: HttpRequest, element: str, **kwargs: Any) -> HttpRespons
     form = _form(request, **kwargs)
     chosen = get_object_or_404(DataElement, code=element)
     raw = request.POST.get("value", "")
+    # The note travels with the value only from a cell that shows its note field.
+    note = request.POST.get("note")
     try:
         expected = int(request.POST.get("revision", ""))
     except ValueError:
@@ -235,6 +268,7 @@ def entry_cell(request: HttpRequest, element: str, **kwargs: Any) -> HttpRespons
             form=form,
             element=chosen,
             raw=raw,
+            comment=note.strip() if note is not None else None,
             expected_revision=expected,
             remote_address=_remote_address(request),
         )
@@ -255,11 +289,19 @@ def entry_cell(request: HttpRequest, element: str, **kwargs: Any) -> HttpRespons
         previous,
         error=error,
         raw=raw if error else None,
-        violations=result.violations if result else [],
+        note=note if error else None,
+        violations=_explained(form, result.violations) if result else [],
         outlier=result.outlier if result else None,
         saved=bool(result and result.changed),
     )
-    return render(request, "datasets/_cell.html", {"cell": cell, "writable": True, "form": form})
+    context = {
+        "cell": cell,
+        "writable": True,
+        "form": form,
+        # The submit button and its list follow every save (an out-of-band swap).
+        **_submit_check(submission_problems(form), oob=True),
+    }
+    return render(request, "datasets/_cell_saved.html", context)
 
 
 @login_required
@@ -285,6 +327,8 @@ def entry_submit(request: HttpRequest, **kwargs: Any) -> HttpResponse:
             remote_address=_remote_address(request),
         )
         messages.success(request, _("The form was submitted to the level above."))
+    except services.SubmissionRefused as refused:
+        return _entry_form_page(request, form, refused.problems, comment, status=422)
     except PermissionDenied as denied:
         security.permission_denied(request, denied)
         messages.error(request, str(denied))

@@ -73,7 +73,10 @@ def test_a_rule_violation_is_shown_inline(client, world, commune_form):
         {"value": "120", "revision": "0"},
     )
 
-    assert "120 ≤ 100" in response.content.decode()
+    body = response.content.decode()
+    assert "(Đoàn viên, hội viên tham gia học tập các chỉ thị, nghị quyết: 120; " in body
+    assert "Tổng số đoàn viên, hội viên cuối kỳ: 100)" in body
+    assert "120 ≤ 100" not in body
 
 
 def test_the_history_of_a_cell(client, world, commune_form):

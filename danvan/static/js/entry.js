@@ -16,3 +16,17 @@
     if (next) { next.focus(); next.select(); } else { target.blur(); }
   });
 })();
+// A link to a cell in the list of problems takes the clerk into the cell itself.
+(function () {
+  document.addEventListener("click", function (event) {
+    const link = event.target instanceof Element ? event.target.closest("a[data-focus-cell]") : null;
+    if (!link) return;
+    const input = document.getElementById(link.getAttribute("data-focus-cell"));
+    if (!input) return;
+    event.preventDefault();
+    input.scrollIntoView({ block: "center" });
+    input.focus();
+    input.select();
+    history.replaceState(null, "", link.getAttribute("href"));
+  });
+})();

@@ -1,0 +1,60 @@
+"""Entering a form in Debian's Chromium: what blocks a submission, and lost connections."""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("DANVAN_CHROMIUM", "/usr/bin/chromium")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not shutil.which(CHROMIUM), reason=f"{CHROMIUM} not installed (apt-get install chromium)"
+    ),
+]
+
+
+def _sign_in(page, base, username):  # type: ignore[no-untyped-def]
+    page.goto(f"{base}/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill("pw-for-tests-1")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{base}/")
+
+
+@pytest.fixture
+def farmers_form_url(live_server, browser_world, catalogue):  # type: ignore[no-untyped-def]
+    from danvan.organizations.models import Organization
+
+    farmers = Organization.objects.get(unit=browser_world.commune_one_a, type__code="hnd")
+    return f"{live_server.url}/figures/nq06-org/2021/organization/{farmers.pk}/"
+
+
+def test_an_incomplete_form_cannot_be_submitted_and_the_message_takes_the_clerk_to_the_cell(
+    live_server, page, csp_violations, browser_world, farmers_form_url
+):
+    from danvan.datasets.models import Submission
+
+    _sign_in(page, live_server.url, "one.clerk")
+    page.goto(farmers_form_url)
+    page.locator("#input-members_studied").fill("80")
+    page.locator("#input-members_studied").press("Enter")
+    page.locator("#cell-members_studied .cell-ok").wait_for()
+
+    submit = page.get_by_role("button", name="Gửi cấp trên")
+    assert submit.is_disabled()
+    page.locator("#submit-check").get_by_role(
+        "link", name="Tổng số đoàn viên, hội viên cuối kỳ"
+    ).click()
+    focused = page.evaluate("document.activeElement.id")
+    page.keyboard.type("100")
+    page.keyboard.press("Enter")
+    page.locator("#cell-members .cell-ok").wait_for()
+
+    assert focused == "input-members"
+    page.wait_for_function("!document.querySelector('#submit-check button').disabled")
+    submit.click()
+    page.get_by_text("Đã gửi biểu mẫu lên cấp trên.").wait_for()
+    assert Submission.objects.get().status == Submission.Status.SUBMITTED
+    assert csp_violations == []
