@@ -243,3 +243,18 @@ def test_a_decision_follows_a_next_on_this_site(client, world, commune_form):
     )
 
     assert response["Location"] == "/figures/inbox/"
+
+
+def test_a_cell_saved_after_the_session_ended_gets_401_not_the_sign_in_page(
+    client, world, commune_form
+):
+    url = form_url(commune_form, "datasets:cell-org", element="members")
+
+    htmx = client.post(url, {"value": "1", "revision": "0"}, HTTP_HX_REQUEST="true")
+    plain = client.post(url, {"value": "1", "revision": "0"})
+
+    assert htmx.status_code == 401
+    assert htmx["HX-Reswap"] == "none"
+    assert "<html" not in htmx.content.decode()
+    assert plain.status_code == 302
+    assert not DataValue.objects.exists()
