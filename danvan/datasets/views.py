@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from danvan.accounts import access, security
 from danvan.accounts.models import User
-from danvan.datasets import services
+from danvan.datasets import services, worklist
 from danvan.datasets.forms import CommentForm
 from danvan.datasets.models import (
     DataElement,
@@ -45,7 +45,7 @@ from danvan.datasets.validation import (
     submission_problems,
     violations_in,
 )
-from danvan.lib.periods import InvalidPeriodError, PeriodType, period_containing
+from danvan.lib.periods import InvalidPeriodError
 
 
 def _remote_address(request: HttpRequest) -> str | None:
@@ -92,10 +92,16 @@ def _selection(request: HttpRequest) -> tuple[DataSet | None, Period | None, lis
         chosen = data_sets[0]
     period = None
     if chosen is not None:
-        ident = (
-            request.GET.get("period")
-            or period_containing(PeriodType(chosen.period_type), timezone.localdate()).previous().id
-        )
+        ident = request.GET.get("period")
+        if not ident:
+            # The period being collected, so the page opens where the work is.
+            return (
+                chosen,
+                worklist.collecting_period(
+                    access.request_user(request), chosen, timezone.localdate()
+                ),
+                data_sets,
+            )
         try:
             period = period_get(ident)
         except InvalidPeriodError:
@@ -126,6 +132,11 @@ def _picked(request: HttpRequest) -> tuple[dict[str, Any], DataSet | None, Perio
         "data_sets": data_sets,
         "data_set": data_set,
         "period": period,
+        "periods": (
+            worklist.period_choices(data_set.period_type, timezone.localdate())
+            if data_set is not None
+            else []
+        ),
         "unit": unit,
     }
     return context, data_set, period, unit
@@ -142,14 +153,21 @@ def entry_home(request: HttpRequest) -> HttpResponse:
             (s.organization_id): s
             for s in Submission.objects.filter(data_set=data_set, period=period, unit=unit)
         }
-        context["forms"] = [
-            (
-                form,
-                submissions.get(form.organization.pk if form.organization else None),
-                form_url(form),
+        with_values = set(
+            DataValue.objects.filter(
+                unit=unit, period=period, element__placements__section__data_set=data_set
             )
-            for form in forms
-        ]
+            .values_list("organization_type_id", flat=True)
+            .distinct()
+        )
+        rows = []
+        for form in forms:
+            submission = submissions.get(form.organization.pk if form.organization else None)
+            state = worklist.FormState.of(
+                submission, (form.option.pk if form.option else None) in with_values
+            )
+            rows.append((form, submission, form_url(form), state, worklist.FormState.label(state)))
+        context["forms"] = rows
         context["children"] = (
             access.units_visible_to(request.user).filter(parent=unit).order_by("code")
         )
@@ -228,9 +246,12 @@ def _entry_form_page(
     refused = problems is not None
     if problems is None:
         problems = submission_problems(form) if writable else []
+    state = worklist.FormState.of(submission, form.values().exists())
     context = {
         "form": form,
         "submission": submission,
+        "state": state,
+        "state_label": worklist.FormState.label(state),
         "rows": _cells(form, user),
         "writable": writable,
         "reason": reason,
@@ -399,29 +420,8 @@ def _local_next(request: HttpRequest) -> str | None:
 def inbox(request: HttpRequest) -> HttpResponse:
     """What waits for this user: forms to decide on, forms returned to fix."""
     user = access.request_user(request)
-    visible_units = access.units_visible_to(user)
-    base = Submission.objects.select_related("unit", "organization", "data_set", "period").order_by(
-        "period_id", "unit__path"
-    )
-    to_decide: list[Submission] = []
-    if user.is_superuser or user.role in (User.Role.APPROVER, User.Role.ADMINISTRATOR):
-        candidates = base.filter(status=Submission.Status.SUBMITTED, unit__in=visible_units)
-        if user.role == User.Role.APPROVER and not user.is_superuser:
-            candidates = candidates.filter(unit__parent_id=user.home_unit_id)
-        to_decide = [s for s in candidates[:500] if access.can_decide_submission(user, s)]
-    to_fix: list[Submission] = []
-    if user.is_superuser or user.role in (User.Role.DATA_CLERK, User.Role.ADMINISTRATOR):
-        organizations = access.organizations_visible_to(user)
-        returned = base.filter(
-            status__in=[Submission.Status.RETURNED, Submission.Status.DRAFT], unit__in=visible_units
-        )
-        waiting = list(returned[:500])
-        allowed = set(
-            organizations.filter(
-                pk__in=[s.organization_id for s in waiting if s.organization_id]
-            ).values_list("pk", flat=True)
-        )
-        to_fix = [s for s in waiting if s.organization_id is None or s.organization_id in allowed]
+    to_decide = worklist.submissions_to_decide(user)
+    to_fix = worklist.submissions_to_fix(user)
     links = {
         s.pk: form_url(EntryForm(s.data_set, s.unit, s.organization, s.period))
         for s in [*to_decide, *to_fix]
