@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from danvan.accounts import access, security
 from danvan.accounts.models import User
-from danvan.datasets import services, worklist
+from danvan.datasets import review, services, worklist
 from danvan.datasets.forms import CommentForm
 from danvan.datasets.models import (
     DataElement,
@@ -221,6 +221,25 @@ def _submit_check(problems: list[Problem], **extra: Any) -> dict[str, Any]:
     }
 
 
+def _read_only_reason(
+    user: User, submission: Submission | None, error: PermissionDenied | ValidationError
+) -> str:
+    """Why the form is shown read-only, in neutral words: a state or a role, not a fault."""
+    if submission is not None and submission.status == Submission.Status.SUBMITTED:
+        return _(
+            "This form has been sent to the level above and waits for its decision; "
+            "the figures stay as sent until then."
+        )
+    if submission is not None and submission.status == Submission.Status.APPROVED:
+        return _("This form has been approved: its figures are final and locked.")
+    if isinstance(error, PermissionDenied):
+        return _(
+            "You are viewing this form. Figures are entered by the unit's clerks; "
+            "your role (%(role)s) reads and reviews them."
+        ) % {"role": user.get_role_display()}
+    return " ".join(error.messages)
+
+
 @login_required
 def entry_form(request: HttpRequest, **kwargs: Any) -> HttpResponse:
     return _entry_form_page(request, _form(request, **kwargs))
@@ -242,7 +261,7 @@ def _entry_form_page(
         writable, reason = True, ""
     except (PermissionDenied, ValidationError) as error:
         writable = False
-        reason = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        reason = _read_only_reason(user, submission, error)
     refused = problems is not None
     if problems is None:
         problems = submission_problems(form) if writable else []
@@ -261,6 +280,7 @@ def _entry_form_page(
         "submit_url": form_url(form, "datasets:submit"),
         "can_decide": submission is not None and access.can_decide_submission(user, submission),
         "events": submission.events.select_related("user") if submission else [],
+        "changes": review.changes_since_return(form, submission),
         "deadline": form.data_set.deadline(form.period.spec),
         "window": form.data_set.window(form.period.spec),
         "comment_form": CommentForm(),
@@ -401,7 +421,66 @@ def submission_decide(request: HttpRequest, pk: int, action: str) -> HttpRespons
     form = EntryForm(
         submission.data_set, submission.unit, submission.organization, submission.period
     )
-    return redirect(_local_next(request) or form_url(form))
+    explicit = _local_next(request)
+    if explicit:
+        return redirect(explicit)
+    submission.refresh_from_db()
+    if action in ("approve", "return") and submission.status != Submission.Status.SUBMITTED:
+        # Decided: on to the next form waiting for this reviewer.
+        following = review.next_to_decide(access.request_user(request), submission)
+        if following is not None:
+            messages.info(
+                request,
+                _("Next form waiting for you: %(form)s.") % {"form": _submission_name(following)},
+            )
+            return redirect(form_url(_form_of(following)))
+        messages.info(request, _("No other form waits for your decision."))
+    return redirect(form_url(form))
+
+
+def _form_of(submission: Submission) -> EntryForm:
+    return EntryForm(
+        submission.data_set, submission.unit, submission.organization, submission.period
+    )
+
+
+def _submission_name(submission: Submission) -> str:
+    who = submission.organization.name if submission.organization else submission.unit.name
+    return f"{who} · {submission.period}"
+
+
+@login_required
+@require_POST
+def submissions_approve(request: HttpRequest) -> HttpResponse:
+    """Approve several checked forms: each is checked and audited on its own; one refused
+    form does not stop the others, and each refusal is named."""
+    user = access.request_user(request)
+    chosen = Submission.objects.select_related("unit", "organization", "data_set", "period").filter(
+        pk__in=[pk for pk in request.POST.getlist("submission") if pk.isdigit()]
+    )
+    approved = 0
+    for submission in chosen:
+        if not access.can_view_submission(user, submission):
+            security.security_event("refused_bulk_approve", request=request, pk=submission.pk)
+            messages.error(request, _("A chosen form is not in your scope and was skipped."))
+            continue
+        try:
+            services.submission_approve(
+                actor=user, submission=submission, remote_address=_remote_address(request)
+            )
+            approved += 1
+        except PermissionDenied as denied:
+            security.permission_denied(request, denied)
+            messages.error(request, f"{_submission_name(submission)}: {denied}")
+        except ValidationError as invalid:
+            messages.error(request, f"{_submission_name(submission)}: {' '.join(invalid.messages)}")
+    if approved:
+        messages.success(
+            request, _("Approved %(count)s forms: their figures are locked.") % {"count": approved}
+        )
+    elif not chosen:
+        messages.error(request, _("Tick the forms to approve first."))
+    return redirect("datasets:inbox")
 
 
 def _local_next(request: HttpRequest) -> str | None:

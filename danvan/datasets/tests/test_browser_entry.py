@@ -119,3 +119,76 @@ def test_a_lost_connection_keeps_the_figure_for_a_resend(
     page.locator("#cell-members .cell-ok").wait_for()
 
     assert DataValue.objects.get().value == 77
+
+
+def _returned_and_waiting(world):  # type: ignore[no-untyped-def]
+    """Xã Một A's Farmers' Union form returned once; its Women's Union form waiting."""
+    from danvan.datasets.models import DataElement, DataSet
+    from danvan.datasets.queries import EntryForm, period_get
+    from danvan.datasets.services import data_value_save, submission_return, submission_submit
+    from danvan.organizations.models import Organization
+
+    data_set = DataSet.objects.get(code="nq06-org")
+    forms = [
+        EntryForm(
+            data_set,
+            world.commune_one_a,
+            Organization.objects.get(unit=world.commune_one_a, type__code=code),
+            period_get("2021"),
+        )
+        for code in ("hnd", "hlhpn")
+    ]
+    for form in forms:
+        for code, raw in (("members", "100"), ("members_studied", "90")):
+            element = DataElement.objects.get(code=code)
+            data_value_save(actor=world.district_clerk, form=form, element=element, raw=raw)
+        submission_submit(actor=world.district_clerk, form=form)
+    submission_return(
+        actor=world.district_approver,
+        submission=forms[0].submission(),
+        comment="Kiểm tra lại số học tập",
+    )
+    return forms
+
+
+def test_a_clerk_goes_from_home_to_the_returned_form_fixes_it_and_submits(
+    live_server, page, csp_violations, browser_world, catalogue
+):
+    farmers, _women = _returned_and_waiting(browser_world)
+
+    _sign_in(page, live_server.url, "one.clerk")
+    returned = page.locator("section.work-urgent")
+    assert "Kiểm tra lại số học tập" in returned.inner_text()
+    returned.get_by_role("link", name="Hội Nông dân xã Một A").click()
+    page.locator("#input-members_studied").fill("85")
+    page.locator("#input-members_studied").press("Enter")
+    page.locator("#cell-members_studied .cell-ok").wait_for()
+    page.get_by_role("button", name="Gửi cấp trên").click()
+
+    page.get_by_text("Đã gửi biểu mẫu lên cấp trên.").wait_for()
+    assert farmers.submission().status == "submitted"
+    assert csp_violations == []
+
+
+def test_an_approver_sees_what_changed_approves_and_lands_on_the_next_form(
+    live_server, page, csp_violations, browser_world, catalogue
+):
+    from danvan.datasets.models import DataElement
+    from danvan.datasets.services import data_value_save, submission_submit
+
+    farmers, women = _returned_and_waiting(browser_world)
+    element = DataElement.objects.get(code="members_studied")
+    data_value_save(actor=browser_world.district_clerk, form=farmers, element=element, raw="85")
+    submission_submit(actor=browser_world.district_clerk, form=farmers)
+
+    _sign_in(page, live_server.url, "one.approver")
+    page.locator("#work-decide").wait_for()
+    page.get_by_role("link", name="Hội Nông dân xã Một A").first.click()
+    changes = page.locator("section.changes")
+    assert "90" in changes.inner_text() and "85" in changes.inner_text()
+    page.get_by_role("button", name="Duyệt", exact=True).click()
+
+    page.get_by_text("Biểu mẫu tiếp theo chờ bạn").wait_for()
+    assert women.organization.name in page.get_by_role("heading", level=1).inner_text()
+    assert farmers.submission().status == "approved"
+    assert csp_violations == []
