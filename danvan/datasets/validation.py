@@ -64,13 +64,13 @@ def _parsed(text: str) -> Expression:
     return expression_parse(text)
 
 
-_REF = re.compile(r"#\{\s*([A-Za-z][A-Za-z0-9_]*)(?:\.([A-Za-z][A-Za-z0-9_]*))?\s*\}")
+REF = re.compile(r"#\{\s*([A-Za-z][A-Za-z0-9_]*)(?:\.([A-Za-z][A-Za-z0-9_]*))?\s*\}")
 _OPERATOR_SIGNS = str.maketrans({"*": "×", "/": "÷"})
 
 
 def expression_label(text: str, names: Mapping[str, str]) -> str:
     """An expression as people read it: element names instead of `#{code}`, × and ÷."""
-    pieces = _REF.split(text)
+    pieces = REF.split(text)
     # re.split with two groups yields: text, code, option, text, code, option, …, text
     out = [pieces[0].translate(_OPERATOR_SIGNS)]
     for index in range(1, len(pieces), 3):

@@ -46,6 +46,7 @@ from danvan.datasets.validation import (
     violations_in,
 )
 from danvan.lib.periods import InvalidPeriodError
+from danvan.organizations.models import OrganizationType
 
 
 def _remote_address(request: HttpRequest) -> str | None:
@@ -534,5 +535,19 @@ def validation_analysis(request: HttpRequest) -> HttpResponse:
         if access.request_user(request).organization_type_id is not None:
             allowed = set(organizations.values_list("type__code", flat=True).distinct())
             found = [f for f in found if f.option_code is None or f.option_code in allowed]
-        context["found"] = [(units[f.unit_id], f.option_code, f.violation) for f in found]
+        names = dict(
+            DataElement.objects.filter(placements__section__data_set=data_set).values_list(
+                "code", "name"
+            )
+        )
+        options = dict(OrganizationType.objects.values_list("code", "name"))
+        context["found"] = [
+            (
+                units[f.unit_id],
+                options.get(f.option_code, f.option_code) if f.option_code else None,
+                f.violation,
+                f.violation.explained(names),
+            )
+            for f in found
+        ]
     return render(request, "datasets/validation.html", context)

@@ -167,9 +167,10 @@ def test_the_validation_analysis_lists_violations_in_scope(client, world, commun
     )
 
     found = response.context["found"]
-    assert [(u.name, option, v.rule_code) for u, option, v in found] == [
-        ("Xã Một A", "hnd", "studied_le_members")
+    assert [(u.name, option, v.rule_code) for u, option, v, _text in found] == [
+        ("Xã Một A", "Hội Nông dân", "studied_le_members")
     ]
+    assert found[0][3].endswith("nghị quyết: 120; Tổng số đoàn viên, hội viên cuối kỳ: 100)")
 
 
 def test_the_entry_form_query_budget(client, world, commune_form, django_assert_max_num_queries):
