@@ -110,3 +110,35 @@ def test_the_drill_down_names_its_formula_in_element_names(
         "Tổng số đoàn viên, hội viên cuối kỳ"
     ) in text
     assert "Đã duyệt" in text
+
+
+def test_english_shows_a_target_year_without_a_thousands_separator():
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    target = SimpleNamespace(value=80, upper=None, every_year=False, year=2020)
+    part = SimpleNamespace(
+        level_label="",
+        name="Học tập",
+        code="studied",
+        is_rate=False,
+        unit_of_measure="%",
+        baseline_period=None,
+        target_kind="at_least",
+        decimals=2,
+    )
+    card = SimpleNamespace(result=SimpleNamespace(value=None, target=target, status=""), part=part)
+    context = {
+        "card": card,
+        "resolution": SimpleNamespace(slug="x"),
+        "unit": None,
+        "period": None,
+    }
+
+    with translation.override("en"):
+        html = render_to_string("indicators/_card.html", context)
+
+    assert "by 2020" in html
+    assert "2,020" not in html
