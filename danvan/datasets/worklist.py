@@ -22,6 +22,7 @@ from danvan.datasets.queries import (
     forms_of_unit,
     period_get,
 )
+from danvan.geography.models import AdministrativeUnit
 from danvan.lib.periods import PeriodType, period_containing
 
 Status = Submission.Status
@@ -119,6 +120,8 @@ def forms_to_enter(user: User, today: datetime.date) -> list[FormToEnter]:
     found: list[FormToEnter] = []
     for data_set in DataSet.objects.order_by("code"):
         period = open_period(data_set, today)
+        if not _overlaps(unit, period):
+            continue  # the unit no longer exists (or not yet) in that period
         forms = forms_of_unit(data_set, unit, period, organizations)
         if not forms:
             continue
@@ -142,6 +145,12 @@ def forms_to_enter(user: User, today: datetime.date) -> list[FormToEnter]:
                 continue
             found.append(FormToEnter(form, state, deadline))
     return found
+
+
+def _overlaps(unit: AdministrativeUnit, period: Period) -> bool:
+    return (unit.valid_from is None or unit.valid_from <= period.end_date) and (
+        unit.valid_to is None or period.start_date <= unit.valid_to
+    )
 
 
 @dataclass

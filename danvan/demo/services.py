@@ -167,7 +167,8 @@ def demo_scenarios(logins: list[DemoLogin]) -> list[Scenario]:
             scope = f" ({user.organization_type.name})" if user.organization_type else ""
             approve.append((login.username, f"{len(waiting)} biểu mẫu chờ duyệt · {where}{scope}"))
         resolutions = access.resolutions_visible_to(user)
-        if resolutions.exists() and user.role in (User.Role.BOARD_ANALYST, User.Role.VIEWER):
+        readers = (User.Role.BOARD_ANALYST, User.Role.VIEWER)
+        if resolutions.exists() and user.role in readers and not user.is_superuser:
             dashboard.append((login.username, f"{login.role} · {where}"))
         issued_here = resolutions.filter(scope_unit=user.home_unit).exists()
         if issued_here and user.role == User.Role.BOARD_ANALYST:

@@ -62,6 +62,7 @@ def test_a_clerk_sees_the_forms_of_the_open_period_with_their_deadline(
     from danvan.accounts.models import User
     from danvan.accounts.services import user_create
 
+    world.commune_one_a.__class__.objects.filter(pk=world.commune_one_a.pk).update(valid_to=None)
     clerk = user_create(
         actor=None,
         username="mot-a.clerk",
@@ -81,6 +82,28 @@ def test_a_clerk_sees_the_forms_of_the_open_period_with_their_deadline(
         assert opens <= today
         assert item.deadline == item.form.data_set.deadline(item.form.period.spec)
         assert item.form.unit == world.commune_one_a
+
+
+def test_a_unit_that_ended_before_the_open_period_has_nothing_to_enter(client, world, catalogue):
+    from danvan.accounts.models import User
+    from danvan.accounts.services import user_create
+
+    clerk = user_create(
+        actor=None,
+        username="mot-a.clerk",
+        password="pw-for-tests-1",
+        role=User.Role.DATA_CLERK,
+        home_unit=world.commune_one_a,  # valid until 30/6/2025, like every unit of the world
+    )
+    client.force_login(clerk)
+
+    to_enter = client.get(reverse("home")).context["to_enter"]
+
+    assert [
+        item.form.period.id
+        for item, _url in to_enter
+        if item.form.period.start_date > world.commune_one_a.valid_to
+    ] == []
 
 
 def test_the_form_list_and_the_form_page_say_the_same_state(client, world, commune_form):
