@@ -5,6 +5,8 @@ UV ?= $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 export UV_LINK_MODE ?= copy
 DEMO_ENV := DANVAN_DEBUG=1 DANVAN_SQLITE_NAME=demo.sqlite3
 MANAGE := $(UV) run --frozen python manage.py
+# `make demo PORT=8001` serves the demo on another port (another demo may hold 8000).
+PORT ?= 8000
 # The production stack on this machine: PostgreSQL, the database task queue, plain HTTP on
 # loopback (so no HTTPS redirect, HSTS or secure-only cookies; behind a TLS proxy keep the
 # defaults, see docs/operations.md). The secret key is made once and kept in var/.
@@ -30,8 +32,8 @@ demo-db: install
 	$(DEMO_ENV) $(MANAGE) build_demo
 
 demo: demo-db
-	@echo "Serving on http://127.0.0.1:8000 — sign in with a login above (Ctrl+C to stop)."
-	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:$(PORT) — sign in with a login above (Ctrl+C to stop)."
+	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(UV) run --frozen pytest -q

@@ -78,6 +78,17 @@ def _check(path: Path, data: Any) -> None:
         for code in entry.get("organization_types", []) or []:
             if code not in org_codes:
                 raise CatalogueError(f"{where}: unknown organization type {code!r}.")
+        on_form = {
+            code
+            for section in entry.get("sections", []) or []
+            for code in section.get("elements", []) or []
+        }
+        for code in entry.get("required", []) or []:
+            if code not in on_form:
+                raise CatalogueError(
+                    f"{where}: required cell {code!r} is not on the form; add it to a section "
+                    "of this data set or remove it from 'required'."
+                )
     for entry in data.get("validation_rules", []) or []:
         where = f"{path}: validation rule {entry.get('code', '?')}"
         for key in ("code", "left", "op", "right", "message"):
@@ -140,6 +151,7 @@ def catalogue_load(path: Path) -> CatalogueResult:
         data_set.organization_types.set(
             [org_types[c] for c in entry.get("organization_types", []) or []]
         )
+        required = set(entry.get("required", []) or [])
         kept_sections = []
         for order, section_entry in enumerate(entry.get("sections", []) or [], start=1):
             section, _ = DataSetSection.objects.update_or_create(
@@ -154,6 +166,7 @@ def catalogue_load(path: Path) -> CatalogueResult:
                     defaults={
                         "sort_order": item_order,
                         "levels": list(section_entry.get("levels", [])),
+                        "required": code in required,
                     },
                 )
                 kept_items.append(item.pk)

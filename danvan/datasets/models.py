@@ -135,6 +135,11 @@ class DataSetElement(models.Model):
         blank=True,
         help_text=_("Levels that report this element in this form (all of the form's if empty)."),
     )
+    required = models.BooleanField(
+        _("required"),
+        default=False,
+        help_text=_("The form cannot be submitted while this cell is empty."),
+    )
 
     class Meta:
         ordering = ["section__sort_order", "sort_order"]

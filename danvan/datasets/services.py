@@ -25,11 +25,26 @@ from danvan.datasets.models import (
     SubmissionEvent,
 )
 from danvan.datasets.queries import EntryForm
-from danvan.datasets.validation import Outlier, Violation, form_check, outlier_check
+from danvan.datasets.validation import (
+    Outlier,
+    Problem,
+    Violation,
+    form_check,
+    outlier_check,
+    submission_problems,
+)
 from danvan.indicators.sums import Change, sums_apply_changes, sums_apply_transition
 from danvan.lib.numbers import NumberFormatError, format_vn_number, parse_vn_number
 
 MAX_VALUE = Decimal("1e15")
+
+
+class SubmissionRefused(ValidationError):
+    """The form cannot be submitted yet; `problems` name the cells to fix."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__([problem.message for problem in problems])
 
 
 class ConflictError(ValidationError):
@@ -254,14 +269,9 @@ def submission_submit(
         raise ValidationError(_("Only a draft or a returned form can be submitted."))
     if not form.values().exists():
         raise ValidationError(_("The form is empty: enter the figures before submitting."))
-    violations = form_check(form)
-    errors = [v for v in violations if v.is_error]
-    if errors:
-        raise ValidationError([f"{v.message} ({v.detail})" for v in errors])
-    if any(not v.is_error for v in violations) and not comment.strip():
-        raise ValidationError(
-            _("Some figures raise warnings: explain them in a comment before submitting.")
-        )
+    problems = submission_problems(form, comment)
+    if problems:
+        raise SubmissionRefused(problems)
     submission.submitted_at = timezone.now()
     submission.submitted_by = actor
     return _transition(

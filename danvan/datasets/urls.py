@@ -18,6 +18,7 @@ urlpatterns = [
     path(_ORG_FORM + "history/<str:element>/", views.entry_history, name="history-org"),
     path(_FORM + "submit/", views.entry_submit, name="submit"),
     path(_ORG_FORM + "submit/", views.entry_submit, name="submit-org"),
+    path("submissions/approve/", views.submissions_approve, name="approve-many"),
     path("submissions/<int:pk>/<str:action>/", views.submission_decide, name="decide"),
     path("inbox/", views.inbox, name="inbox"),
     path("completeness/", views.completeness, name="completeness"),

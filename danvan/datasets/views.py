@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from danvan.accounts import access, security
 from danvan.accounts.models import User
-from danvan.datasets import services
+from danvan.datasets import review, services, worklist
 from danvan.datasets.forms import CommentForm
 from danvan.datasets.models import (
     DataElement,
@@ -38,8 +38,15 @@ from danvan.datasets.queries import (
     period_get,
     previous_values,
 )
-from danvan.datasets.validation import form_check, violations_in
-from danvan.lib.periods import InvalidPeriodError, PeriodType, period_containing
+from danvan.datasets.validation import (
+    Problem,
+    Violation,
+    form_check,
+    submission_problems,
+    violations_in,
+)
+from danvan.lib.periods import InvalidPeriodError
+from danvan.organizations.models import OrganizationType
 
 
 def _remote_address(request: HttpRequest) -> str | None:
@@ -86,10 +93,16 @@ def _selection(request: HttpRequest) -> tuple[DataSet | None, Period | None, lis
         chosen = data_sets[0]
     period = None
     if chosen is not None:
-        ident = (
-            request.GET.get("period")
-            or period_containing(PeriodType(chosen.period_type), timezone.localdate()).previous().id
-        )
+        ident = request.GET.get("period")
+        if not ident:
+            # The period being collected, so the page opens where the work is.
+            return (
+                chosen,
+                worklist.collecting_period(
+                    access.request_user(request), chosen, timezone.localdate()
+                ),
+                data_sets,
+            )
         try:
             period = period_get(ident)
         except InvalidPeriodError:
@@ -120,6 +133,11 @@ def _picked(request: HttpRequest) -> tuple[dict[str, Any], DataSet | None, Perio
         "data_sets": data_sets,
         "data_set": data_set,
         "period": period,
+        "periods": (
+            worklist.period_choices(data_set.period_type, timezone.localdate())
+            if data_set is not None
+            else []
+        ),
         "unit": unit,
     }
     return context, data_set, period, unit
@@ -136,14 +154,21 @@ def entry_home(request: HttpRequest) -> HttpResponse:
             (s.organization_id): s
             for s in Submission.objects.filter(data_set=data_set, period=period, unit=unit)
         }
-        context["forms"] = [
-            (
-                form,
-                submissions.get(form.organization.pk if form.organization else None),
-                form_url(form),
+        with_values = set(
+            DataValue.objects.filter(
+                unit=unit, period=period, element__placements__section__data_set=data_set
             )
-            for form in forms
-        ]
+            .values_list("organization_type_id", flat=True)
+            .distinct()
+        )
+        rows = []
+        for form in forms:
+            submission = submissions.get(form.organization.pk if form.organization else None)
+            state = worklist.FormState.of(
+                submission, (form.option.pk if form.option else None) in with_values
+            )
+            rows.append((form, submission, form_url(form), state, worklist.FormState.label(state)))
+        context["forms"] = rows
         context["children"] = (
             access.units_visible_to(request.user).filter(parent=unit).order_by("code")
         )
@@ -184,9 +209,50 @@ def _cell(
     }
 
 
+def _explained(form: EntryForm, violations: list[Violation]) -> list[tuple[str, str]]:
+    names = {item.element.code: item.element.name for item in form.placements()}
+    return [(v.severity, v.explained(names)) for v in violations]
+
+
+def _submit_check(problems: list[Problem], **extra: Any) -> dict[str, Any]:
+    return {
+        "problems": problems,
+        "blocked": any(not p.needs_comment for p in problems),
+        **extra,
+    }
+
+
+def _read_only_reason(
+    user: User, submission: Submission | None, error: PermissionDenied | ValidationError
+) -> str:
+    """Why the form is shown read-only, in neutral words: a state or a role, not a fault."""
+    if submission is not None and submission.status == Submission.Status.SUBMITTED:
+        return _(
+            "This form has been sent to the level above and waits for its decision; "
+            "the figures stay as sent until then."
+        )
+    if submission is not None and submission.status == Submission.Status.APPROVED:
+        return _("This form has been approved: its figures are final and locked.")
+    if isinstance(error, PermissionDenied):
+        return _(
+            "You are viewing this form. Figures are entered by the unit's clerks; "
+            "your role (%(role)s) reads and reviews them."
+        ) % {"role": user.get_role_display()}
+    return " ".join(error.messages)
+
+
 @login_required
 def entry_form(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    form = _form(request, **kwargs)
+    return _entry_form_page(request, _form(request, **kwargs))
+
+
+def _entry_form_page(
+    request: HttpRequest,
+    form: EntryForm,
+    problems: list[Problem] | None = None,
+    comment: str = "",
+    status: int = 200,
+) -> HttpResponse:
     user = access.request_user(request)
     if form.unit.level not in form.data_set.levels:
         raise Http404("This form is not reported at this level")
@@ -196,24 +262,31 @@ def entry_form(request: HttpRequest, **kwargs: Any) -> HttpResponse:
         writable, reason = True, ""
     except (PermissionDenied, ValidationError) as error:
         writable = False
-        reason = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-    violations = form_check(form)
+        reason = _read_only_reason(user, submission, error)
+    refused = problems is not None
+    if problems is None:
+        problems = submission_problems(form) if writable else []
+    state = worklist.FormState.of(submission, form.values().exists())
     context = {
         "form": form,
         "submission": submission,
+        "state": state,
+        "state_label": worklist.FormState.label(state),
         "rows": _cells(form, user),
         "writable": writable,
         "reason": reason,
-        "violations": violations,
-        "has_errors": any(v.is_error for v in violations),
+        "violations": _explained(form, form_check(form)),
+        **_submit_check(problems, refused=refused),
+        "comment": comment,
         "submit_url": form_url(form, "datasets:submit"),
         "can_decide": submission is not None and access.can_decide_submission(user, submission),
         "events": submission.events.select_related("user") if submission else [],
+        "changes": review.changes_since_return(form, submission),
         "deadline": form.data_set.deadline(form.period.spec),
         "window": form.data_set.window(form.period.spec),
         "comment_form": CommentForm(),
     }
-    return render(request, "datasets/entry_form.html", context)
+    return render(request, "datasets/entry_form.html", context, status=status)
 
 
 @login_required
@@ -223,6 +296,8 @@ def entry_cell(request: HttpRequest, element: str, **kwargs: Any) -> HttpRespons
     form = _form(request, **kwargs)
     chosen = get_object_or_404(DataElement, code=element)
     raw = request.POST.get("value", "")
+    # The note travels with the value only from a cell that shows its note field.
+    note = request.POST.get("note")
     try:
         expected = int(request.POST.get("revision", ""))
     except ValueError:
@@ -235,6 +310,7 @@ def entry_cell(request: HttpRequest, element: str, **kwargs: Any) -> HttpRespons
             form=form,
             element=chosen,
             raw=raw,
+            comment=note.strip() if note is not None else None,
             expected_revision=expected,
             remote_address=_remote_address(request),
         )
@@ -255,11 +331,19 @@ def entry_cell(request: HttpRequest, element: str, **kwargs: Any) -> HttpRespons
         previous,
         error=error,
         raw=raw if error else None,
-        violations=result.violations if result else [],
+        note=note if error else None,
+        violations=_explained(form, result.violations) if result else [],
         outlier=result.outlier if result else None,
         saved=bool(result and result.changed),
     )
-    return render(request, "datasets/_cell.html", {"cell": cell, "writable": True, "form": form})
+    context = {
+        "cell": cell,
+        "writable": True,
+        "form": form,
+        # The submit button and its list follow every save (an out-of-band swap).
+        **_submit_check(submission_problems(form), oob=True),
+    }
+    return render(request, "datasets/_cell_saved.html", context)
 
 
 @login_required
@@ -285,6 +369,8 @@ def entry_submit(request: HttpRequest, **kwargs: Any) -> HttpResponse:
             remote_address=_remote_address(request),
         )
         messages.success(request, _("The form was submitted to the level above."))
+    except services.SubmissionRefused as refused:
+        return _entry_form_page(request, form, refused.problems, comment, status=422)
     except PermissionDenied as denied:
         security.permission_denied(request, denied)
         messages.error(request, str(denied))
@@ -336,7 +422,66 @@ def submission_decide(request: HttpRequest, pk: int, action: str) -> HttpRespons
     form = EntryForm(
         submission.data_set, submission.unit, submission.organization, submission.period
     )
-    return redirect(_local_next(request) or form_url(form))
+    explicit = _local_next(request)
+    if explicit:
+        return redirect(explicit)
+    submission.refresh_from_db()
+    if action in ("approve", "return") and submission.status != Submission.Status.SUBMITTED:
+        # Decided: on to the next form waiting for this reviewer.
+        following = review.next_to_decide(access.request_user(request), submission)
+        if following is not None:
+            messages.info(
+                request,
+                _("Next form waiting for you: %(form)s.") % {"form": _submission_name(following)},
+            )
+            return redirect(form_url(_form_of(following)))
+        messages.info(request, _("No other form waits for your decision."))
+    return redirect(form_url(form))
+
+
+def _form_of(submission: Submission) -> EntryForm:
+    return EntryForm(
+        submission.data_set, submission.unit, submission.organization, submission.period
+    )
+
+
+def _submission_name(submission: Submission) -> str:
+    who = submission.organization.name if submission.organization else submission.unit.name
+    return f"{who} · {submission.period}"
+
+
+@login_required
+@require_POST
+def submissions_approve(request: HttpRequest) -> HttpResponse:
+    """Approve several checked forms: each is checked and audited on its own; one refused
+    form does not stop the others, and each refusal is named."""
+    user = access.request_user(request)
+    chosen = Submission.objects.select_related("unit", "organization", "data_set", "period").filter(
+        pk__in=[pk for pk in request.POST.getlist("submission") if pk.isdigit()]
+    )
+    approved = 0
+    for submission in chosen:
+        if not access.can_view_submission(user, submission):
+            security.security_event("refused_bulk_approve", request=request, pk=submission.pk)
+            messages.error(request, _("A chosen form is not in your scope and was skipped."))
+            continue
+        try:
+            services.submission_approve(
+                actor=user, submission=submission, remote_address=_remote_address(request)
+            )
+            approved += 1
+        except PermissionDenied as denied:
+            security.permission_denied(request, denied)
+            messages.error(request, f"{_submission_name(submission)}: {denied}")
+        except ValidationError as invalid:
+            messages.error(request, f"{_submission_name(submission)}: {' '.join(invalid.messages)}")
+    if approved:
+        messages.success(
+            request, _("Approved %(count)s forms: their figures are locked.") % {"count": approved}
+        )
+    elif not chosen:
+        messages.error(request, _("Tick the forms to approve first."))
+    return redirect("datasets:inbox")
 
 
 def _local_next(request: HttpRequest) -> str | None:
@@ -355,29 +500,8 @@ def _local_next(request: HttpRequest) -> str | None:
 def inbox(request: HttpRequest) -> HttpResponse:
     """What waits for this user: forms to decide on, forms returned to fix."""
     user = access.request_user(request)
-    visible_units = access.units_visible_to(user)
-    base = Submission.objects.select_related("unit", "organization", "data_set", "period").order_by(
-        "period_id", "unit__path"
-    )
-    to_decide: list[Submission] = []
-    if user.is_superuser or user.role in (User.Role.APPROVER, User.Role.ADMINISTRATOR):
-        candidates = base.filter(status=Submission.Status.SUBMITTED, unit__in=visible_units)
-        if user.role == User.Role.APPROVER and not user.is_superuser:
-            candidates = candidates.filter(unit__parent_id=user.home_unit_id)
-        to_decide = [s for s in candidates[:500] if access.can_decide_submission(user, s)]
-    to_fix: list[Submission] = []
-    if user.is_superuser or user.role in (User.Role.DATA_CLERK, User.Role.ADMINISTRATOR):
-        organizations = access.organizations_visible_to(user)
-        returned = base.filter(
-            status__in=[Submission.Status.RETURNED, Submission.Status.DRAFT], unit__in=visible_units
-        )
-        waiting = list(returned[:500])
-        allowed = set(
-            organizations.filter(
-                pk__in=[s.organization_id for s in waiting if s.organization_id]
-            ).values_list("pk", flat=True)
-        )
-        to_fix = [s for s in waiting if s.organization_id is None or s.organization_id in allowed]
+    to_decide = worklist.submissions_to_decide(user)
+    to_fix = worklist.submissions_to_fix(user)
     links = {
         s.pk: form_url(EntryForm(s.data_set, s.unit, s.organization, s.period))
         for s in [*to_decide, *to_fix]
@@ -411,5 +535,19 @@ def validation_analysis(request: HttpRequest) -> HttpResponse:
         if access.request_user(request).organization_type_id is not None:
             allowed = set(organizations.values_list("type__code", flat=True).distinct())
             found = [f for f in found if f.option_code is None or f.option_code in allowed]
-        context["found"] = [(units[f.unit_id], f.option_code, f.violation) for f in found]
+        names = dict(
+            DataElement.objects.filter(placements__section__data_set=data_set).values_list(
+                "code", "name"
+            )
+        )
+        options = dict(OrganizationType.objects.values_list("code", "name"))
+        context["found"] = [
+            (
+                units[f.unit_id],
+                options.get(f.option_code, f.option_code) if f.option_code else None,
+                f.violation,
+                f.violation.explained(names),
+            )
+            for f in found
+        ]
     return render(request, "datasets/validation.html", context)

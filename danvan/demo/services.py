@@ -140,3 +140,55 @@ def demo_users_create(
         )
     )
     return logins
+
+
+@dataclass(frozen=True)
+class Scenario:
+    title: str
+    logins: list[tuple[str, str]]  # (username, what this login shows)
+
+
+def demo_scenarios(logins: list[DemoLogin]) -> list[Scenario]:
+    """The demo logins grouped by what each can show at once, read from the data (the
+    same work lists the home page shows), not from a list kept by hand."""
+    from danvan.accounts import access
+    from danvan.datasets import worklist
+
+    users = {u.username: u for u in User.objects.filter(username__in=[x.username for x in logins])}
+    fix, approve, dashboard, report, administer = [], [], [], [], []
+    for login in logins:
+        user = users[login.username]
+        where = login.unit
+        returned = [
+            s for s in worklist.submissions_to_fix(user) if s.status == worklist.Status.RETURNED
+        ]
+        if returned and user.role == User.Role.DATA_CLERK:
+            fix.append((login.username, f"{len(returned)} biểu mẫu bị trả lại · {where}"))
+        waiting = worklist.submissions_to_decide(user)
+        if waiting and user.role == User.Role.APPROVER:
+            scope = f" ({user.organization_type.name})" if user.organization_type else ""
+            approve.append((login.username, f"{len(waiting)} biểu mẫu chờ duyệt · {where}{scope}"))
+        resolutions = access.resolutions_visible_to(user)
+        readers = (User.Role.BOARD_ANALYST, User.Role.VIEWER)
+        if resolutions.exists() and user.role in readers and not user.is_superuser:
+            dashboard.append((login.username, f"{login.role} · {where}"))
+        issued_here = resolutions.filter(scope_unit=user.home_unit).exists()
+        if issued_here and user.role == User.Role.BOARD_ANALYST:
+            report.append((login.username, f"{login.role} · {where}"))
+        if user.is_superuser or user.role == User.Role.ADMINISTRATOR:
+            administer.append((login.username, f"{login.role} · {where}"))
+    shown = {name for group in (fix, approve, dashboard, report) for name, _ in group}
+    others = [
+        (x.username, f"{x.role} · {x.unit}")
+        for x in logins
+        if x.username not in shown and not any(x.username == n for n, _ in administer)
+    ]
+    groups = [
+        Scenario("Fix a returned form (clerk)", fix),
+        Scenario("Approve or return forms waiting (approver)", approve),
+        Scenario("Read the dashboard", dashboard),
+        Scenario("Make the review report", report),
+        Scenario("Administer (users, catalogue, resolutions)", administer),
+        Scenario("Other logins (nothing waiting for them yet)", others),
+    ]
+    return [group for group in groups if group.logins]

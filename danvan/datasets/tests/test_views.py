@@ -73,7 +73,10 @@ def test_a_rule_violation_is_shown_inline(client, world, commune_form):
         {"value": "120", "revision": "0"},
     )
 
-    assert "120 ≤ 100" in response.content.decode()
+    body = response.content.decode()
+    assert "(Đoàn viên, hội viên tham gia học tập các chỉ thị, nghị quyết: 120; " in body
+    assert "Tổng số đoàn viên, hội viên cuối kỳ: 100)" in body
+    assert "120 ≤ 100" not in body
 
 
 def test_the_history_of_a_cell(client, world, commune_form):
@@ -164,9 +167,10 @@ def test_the_validation_analysis_lists_violations_in_scope(client, world, commun
     )
 
     found = response.context["found"]
-    assert [(u.name, option, v.rule_code) for u, option, v in found] == [
-        ("Xã Một A", "hnd", "studied_le_members")
+    assert [(u.name, option, v.rule_code) for u, option, v, _text in found] == [
+        ("Xã Một A", "Hội Nông dân", "studied_le_members")
     ]
+    assert found[0][3].endswith("nghị quyết: 120; Tổng số đoàn viên, hội viên cuối kỳ: 100)")
 
 
 def test_the_entry_form_query_budget(client, world, commune_form, django_assert_max_num_queries):
@@ -240,3 +244,18 @@ def test_a_decision_follows_a_next_on_this_site(client, world, commune_form):
     )
 
     assert response["Location"] == "/figures/inbox/"
+
+
+def test_a_cell_saved_after_the_session_ended_gets_401_not_the_sign_in_page(
+    client, world, commune_form
+):
+    url = form_url(commune_form, "datasets:cell-org", element="members")
+
+    htmx = client.post(url, {"value": "1", "revision": "0"}, HTTP_HX_REQUEST="true")
+    plain = client.post(url, {"value": "1", "revision": "0"})
+
+    assert htmx.status_code == 401
+    assert htmx["HX-Reswap"] == "none"
+    assert "<html" not in htmx.content.decode()
+    assert plain.status_code == 302
+    assert not DataValue.objects.exists()

@@ -43,7 +43,7 @@ def test_errors_block_submission(commune_form, world):
         submission_submit(actor=world.district_clerk, form=commune_form)
 
     assert "học tập" in error.value.messages[0]
-    assert "120 ≤ 100" in error.value.messages[0]
+    assert "nghị quyết: 120; Tổng số đoàn viên, hội viên cuối kỳ: 100)" in error.value.messages[0]
     assert commune_form.submission() is None  # nothing was written
 
 

@@ -19,3 +19,23 @@ def test_the_farmers_union_approver_waits_only_for_farmers_union_forms(client, p
     assert mine
     assert {s.organization.type.code for s in mine} == {"hnd"}
     assert len(mine) < len(all_waiting)
+
+
+@pytest.mark.django_db
+def test_the_printed_logins_are_grouped_by_what_each_can_show(province):
+    from danvan.demo.services import DEMO_PASSWORD, DemoLogin, demo_scenarios
+
+    logins = [
+        DemoLogin(u.username, DEMO_PASSWORD, u.get_role_display(), str(u.home_unit or ""))
+        for u in User.objects.order_by("username")
+    ]
+
+    groups = {s.title: [name for name, _ in s.logins] for s in demo_scenarios(logins)}
+
+    assert "phuong1.clerk" in groups["Fix a returned form (clerk)"]
+    assert "vithanh.approver" in groups["Approve or return forms waiting (approver)"]
+    assert "vithanh.hnd.approver" in groups["Approve or return forms waiting (approver)"]
+    assert "tinh.analyst" in groups["Make the review report"]
+    assert "admin" in groups["Administer (users, catalogue, resolutions)"]
+    every = [name for names in groups.values() for name in names]
+    assert set(every) == {login.username for login in logins}

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from danvan.demo.services import demo_build
+from danvan.demo.services import demo_build, demo_scenarios
 
 
 class Command(BaseCommand):
@@ -12,8 +12,13 @@ class Command(BaseCommand):
         logins = demo_build(progress=lambda line: self.stdout.write(f"  {line}"))
         self.stdout.write("")
         self.stdout.write(
-            self.style.SUCCESS("Demo users (password for all: " + logins[0].password + ")")
+            self.style.SUCCESS(
+                "Demo logins, by what each can show (password for all: " + logins[0].password + ")"
+            )
         )
         width = max(len(login.username) for login in logins)
-        for login in logins:
-            self.stdout.write(f"  {login.username.ljust(width)}  {login.role:<24} {login.unit}")
+        for scenario in demo_scenarios(logins):
+            self.stdout.write("")
+            self.stdout.write(self.style.MIGRATE_HEADING(scenario.title))
+            for username, note in scenario.logins:
+                self.stdout.write(f"  {username.ljust(width)}  {note}")
