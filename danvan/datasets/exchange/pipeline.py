@@ -40,7 +40,7 @@ from danvan.datasets.models import (
     Period,
     Submission,
 )
-from danvan.datasets.queries import ValueLookup, period_get
+from danvan.datasets.queries import ValueLookup, period_get, validity_problem
 from danvan.datasets.services import value_parse
 from danvan.datasets.validation import rules_check, rules_for
 from danvan.geography.models import AdministrativeUnit, HierarchyVersion
@@ -222,7 +222,15 @@ class _Context:
         if not missing:
             return
         found = AdministrativeUnit.objects.filter(version=self.version, code__in=missing).only(
-            "pk", "code", "path", "level", "version_id", "parent_id", "name"
+            "pk",
+            "code",
+            "path",
+            "level",
+            "version_id",
+            "parent_id",
+            "name",
+            "valid_from",
+            "valid_to",
         )
         for unit in found:
             self.units[unit.code] = unit
@@ -373,6 +381,10 @@ def _check(ctx: _Context, row: RawRow, summary: ImportSummary) -> _Checked | Non
     forms = ctx.forms_for(element, unit, option, period)
     if isinstance(forms, str):
         summary.reject(row, "not_in_form", forms)
+        return None
+    problem = validity_problem(forms[0], period, unit, organization)
+    if problem:
+        summary.reject(row, "outside_validity", problem)
         return None
     try:
         value = value_parse(element, row.value)
