@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import QuerySet
@@ -19,9 +19,11 @@ from danvan.datasets.models import (
     Submission,
 )
 from danvan.geography.models import AdministrativeUnit
+from danvan.geography.queries import units_holding_place_on
 from danvan.lib.expressions import Ref
 from danvan.lib.periods import period_parse
 from danvan.organizations.models import Organization, OrganizationType
+from danvan.organizations.queries import valid_on_q
 
 
 @dataclass(frozen=True)
@@ -161,20 +163,76 @@ def previous_values(form: EntryForm) -> dict[int, Decimal]:
     return dict(rows)
 
 
+def form_reference_day(data_set: DataSet, period: Period) -> datetime.date:
+    """The day whose hierarchy a form follows: the last day of its reporting window.
+
+    A 2025 yearly form (window 15/12/2024–14/12/2025) belongs to the units and bodies in
+    force after 1/7/2025; one of the first half of 2025 to those before.
+    """
+    return data_set.window(period.spec)[1]
+
+
+def validity_problem(
+    data_set: DataSet,
+    period: Period,
+    unit: AdministrativeUnit,
+    organization: Organization | None = None,
+) -> str | None:
+    """Why no figure can be entered for this unit (or organization) in this period, if so:
+    it did not exist on the form's reference day. The message names the unit, its version,
+    the day and the units that held its place then."""
+    from django.utils.translation import gettext as _
+
+    day = form_reference_day(data_set, period)
+    label = str(period)
+    label = label[:1].lower() + label[1:]  # 'Năm 2025' inside a sentence
+    if not unit.is_valid_on(day):
+        instead = ", ".join(u.name for u in units_holding_place_on(unit, day))
+        message = _(
+            "%(unit)s (%(version)s) did not exist on %(date)s, the end of the reporting "
+            "window of %(period)s: no figures can be entered for it."
+        ) % {
+            "unit": unit.name,
+            "version": unit.version.name,
+            "date": day.strftime("%d/%m/%Y"),
+            "period": label,
+        }
+        if instead:
+            message += " " + _("Its place was held by: %(units)s.") % {"units": instead}
+        return message
+    if organization is not None and not organization.is_valid_on(day):
+        return _(
+            "%(organization)s (%(version)s) did not exist on %(date)s, the end of the "
+            "reporting window of %(period)s: no figures can be entered for it."
+        ) % {
+            "organization": organization.name,
+            "version": unit.version.name,
+            "date": day.strftime("%d/%m/%Y"),
+            "period": label,
+        }
+    return None
+
+
 def forms_of_unit(
     data_set: DataSet,
     unit: AdministrativeUnit,
     period: Period,
     organizations: QuerySet[Organization],
 ) -> list[EntryForm]:
-    """The forms a unit fills for a data set: one per organization, or one for the unit."""
-    if unit.level not in data_set.levels:
+    """The forms a unit fills for a data set: one per organization, or one for the unit.
+
+    None for a unit, and none of a body, that did not exist on the form's reference day.
+    """
+    day = form_reference_day(data_set, period)
+    if unit.level not in data_set.levels or not unit.is_valid_on(day):
         return []
     if not data_set.reported_by_organizations:
         return [EntryForm(data_set, unit, None, period)]
     allowed = set(data_set.organization_types.values_list("pk", flat=True))
-    found = organizations.filter(unit=unit, kind=Organization.Kind.TERRITORIAL).select_related(
-        "type"
+    found = (
+        organizations.filter(unit=unit, kind=Organization.Kind.TERRITORIAL)
+        .filter(valid_on_q(day))
+        .select_related("type")
     )
     return [
         EntryForm(data_set, unit, organization, period)
@@ -213,6 +271,9 @@ class Completeness:
     total: CompletenessRow
     late: list[MissingForm]
     deadline: datetime.date
+    reference_day: datetime.date | None = None
+    # When `root` did not exist on the reference day: the units that held its place then.
+    holding_place: list[AdministrativeUnit] = field(default_factory=list)
 
 
 def completeness_for(
@@ -224,19 +285,27 @@ def completeness_for(
 ) -> Completeness:
     """Expected, submitted, approved and on-time forms under `root`, by child unit.
 
-    Reads a constant number of queries whatever the size of the subtree.
+    Only units and bodies that existed on the form's reference day are expected (for 2025
+    and later: the units of the hierarchy after 1/7/2025). Reads a constant number of
+    queries whatever the size of the subtree.
     """
     deadline = data_set.deadline(period.spec)
+    day = form_reference_day(data_set, period)
     units = {
-        u.pk: u for u in AdministrativeUnit.objects.within(root).filter(level__in=data_set.levels)
+        u.pk: u
+        for u in AdministrativeUnit.objects.within(root)
+        .filter(level__in=data_set.levels)
+        .valid_on(day)
     }
     expected: list[tuple[int, int | None]] = []
     org_objects: dict[int, Organization] = {}
     if data_set.reported_by_organizations:
         allowed = set(data_set.organization_types.values_list("pk", flat=True))
-        found = organizations.filter(
-            unit_id__in=units, kind=Organization.Kind.TERRITORIAL
-        ).select_related("type")
+        found = (
+            organizations.filter(unit_id__in=units, kind=Organization.Kind.TERRITORIAL)
+            .filter(valid_on_q(day))
+            .select_related("type")
+        )
         for organization in found:
             if not allowed or organization.type_id in allowed:
                 expected.append((organization.unit_id, organization.pk))
@@ -285,7 +354,8 @@ def completeness_for(
             )
     ordered = ([own] if own.expected else []) + [r for r in rows.values() if r.expected]
     late.sort(key=lambda m: (m.unit.path, m.organization.type.sort_order if m.organization else 0))
-    return Completeness(ordered, total, late, deadline)
+    holding_place = [] if root.is_valid_on(day) else units_holding_place_on(root, day)
+    return Completeness(ordered, total, late, deadline, day, holding_place)
 
 
 def _child_path(root: AdministrativeUnit, unit: AdministrativeUnit) -> str:

@@ -24,7 +24,7 @@ from danvan.datasets.models import (
     Submission,
     SubmissionEvent,
 )
-from danvan.datasets.queries import EntryForm
+from danvan.datasets.queries import EntryForm, validity_problem
 from danvan.datasets.validation import (
     Outlier,
     Problem,
@@ -88,6 +88,9 @@ def form_check_writable(
             _("The period %(period)s opens for entry on %(date)s.")
             % {"period": form.period, "date": opens.strftime("%d/%m/%Y")}
         )
+    problem = validity_problem(form.data_set, form.period, form.unit, form.organization)
+    if problem:
+        raise ValidationError(problem)
     submission = form.submission()
     if submission is not None and submission.is_locked:
         raise ValidationError(

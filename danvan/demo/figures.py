@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -44,6 +44,7 @@ from danvan.organizations.models import Organization, OrganizationType
 
 SEED = 20160721  # the day Resolution 06-NQ/TU was adopted
 YEARS = tuple(range(2016, 2022))
+YEARS_IDS = tuple(str(year) for year in YEARS)
 BASELINE, RESULT = YEARS[0], YEARS[-1]
 TERM = YEARS[1:]  # the seed's five-year totals run over 2017–2021
 DATA_SETS = ("nq06-org", "nq06-unit")
@@ -537,28 +538,40 @@ def demo_figures_compute(*, province: AdministrativeUnit) -> dict[Key, int]:
     return fig.values
 
 
-def _write(figures: dict[Key, int], periods: dict[int, Period]) -> int:
+def _write(figures: dict[Key, int], periods: dict[int, Period], note: str = AUDIT_NOTE) -> int:
+    """Insert the values and their audit rows set-based: the ORM's per-object work made
+    hundreds of thousands of demo values take minutes."""
     elements = dict(DataElement.objects.values_list("code", "pk"))
     options = dict(OrganizationType.objects.values_list("code", "pk"))
+    ops = connection.ops
+    qn = ops.quote_name
+    now = ops.adapt_datetimefield_value(timezone.now())
+    imported, create = DataValue.Source.IMPORTED, DataValueAudit.Action.CREATE
+    value_columns = [
+        "element_id", "organization_type_id", "unit_id", "period_id", "value", "comment",
+        "source", "revision", "created_at", "updated_at",
+    ]  # fmt: skip
+    audit_columns = [
+        "element_id", "organization_type_id", "unit_id", "period_id", "action", "new_value",
+        "comment", "source", "created_at",
+    ]  # fmt: skip
     rows, audits = [], []
-    imported = DataValue.Source.IMPORTED
     for (code, unit, option, year), number in figures.items():
-        value = Decimal(number)
-        key = {
-            "element_id": elements[code],
-            "organization_type_id": options[option] if option else None,
-            "unit_id": unit,
-            "period_id": periods[year].pk,
-        }
-        rows.append(DataValue(**key, value=value, source=imported))
-        action = DataValueAudit.Action.CREATE
-        audits.append(
-            DataValueAudit(
-                **key, action=action, new_value=value, comment=AUDIT_NOTE, source=imported
+        key = (elements[code], options[option] if option else None, unit, periods[year].pk)
+        value = ops.adapt_decimalfield_value(Decimal(number), 20, 4)
+        rows.append((*key, value, "", imported, 1, now, now))
+        audits.append((*key, create, value, note, imported, now))
+    with connection.cursor() as cursor:
+        for model, columns, batch in (
+            (DataValue, value_columns, rows),
+            (DataValueAudit, audit_columns, audits),
+        ):
+            sql = (
+                f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(map(qn, columns))}) "
+                f"VALUES ({', '.join(['%s'] * len(columns))})"
             )
-        )
-    DataValue.objects.bulk_create(rows, batch_size=2000)
-    DataValueAudit.objects.bulk_create(audits, batch_size=2000)
+            for start in range(0, len(batch), 20_000):
+                cursor.executemany(sql, batch[start : start + 20_000])
     return len(rows)
 
 
@@ -575,11 +588,19 @@ def _state(year: int, unit: str, option: str | None) -> tuple[str, str, bool]:
     return Submission.Status.APPROVED, "", late
 
 
-def _submissions_create(world: _World, periods: dict[int, Period], rng: random.Random) -> int:
+def _submissions_create(
+    world: _World,
+    periods: dict[int, Period],
+    rng: random.Random,
+    *,
+    state: Callable[[int, str, str | None], tuple[str, str, bool]] = _state,
+    sent_on: Callable[[int, int], datetime.date] | None = None,
+) -> int:
     """Every form of 2016–2020 approved; in 2021 drafts, returns, waiting and late forms.
 
     Submitted by the unit's clerk and decided by the approver of the unit above where the
-    demo has one; elsewhere by nobody named (as imported).
+    demo has one; elsewhere by nobody named (as imported). `state` gives each form's
+    (status, comment, late) and `sent_on` the day a level sends its forms, for other years.
     """
     Status = Submission.Status
     units = [u for level in (1, 2, 3) for u in world.units[level]]
@@ -598,9 +619,11 @@ def _submissions_create(world: _World, periods: dict[int, Period], rng: random.R
             if data_set.reported_by_organizations:
                 forms = [b for b in bodies[unit.pk] if not offered or b.type_id in offered]
             for body in forms if unit.level in data_set.levels else []:
-                status, comment, late = _state(year, unit.code, body.type.code if body else None)
+                status, comment, late = state(year, unit.code, body.type.code if body else None)
                 # Communes first, then districts, then the province, before the deadline.
                 day = datetime.date(year, 12, {1: 15, 2: 10, 3: 2}[unit.level])
+                if sent_on is not None:
+                    day = sent_on(year, unit.level)
                 if late:
                     day = data_set.deadline(period.spec) + datetime.timedelta(days=16)
                 day += datetime.timedelta(days=rng.randint(0, 3 if unit.level == 1 else 6))

@@ -1,5 +1,7 @@
-"""The demo world: real Hậu Giang (legacy) and new Cần Thơ (2025) units, their succession
-links, generated hamlets, every organization, and one demo user per role at five units."""
+"""The demo world: the real new Cần Thơ (2025) and the three old provinces merged into it
+(old Cần Thơ, Hậu Giang, Sóc Trăng), their succession links, generated hamlets, the
+organization bodies of each version, and demo users: one per role at five Hậu Giang units,
+and for the new era a city approver and analyst and a new commune's clerk."""
 
 from __future__ import annotations
 
@@ -12,16 +14,19 @@ from danvan.accounts.models import User
 from danvan.accounts.services import user_create
 from danvan.datasets.catalogue import catalogue_load_all
 from danvan.demo.figures import demo_figures_generate
+from danvan.demo.history import demo_history_generate
 from danvan.geography import services as geography
-from danvan.geography.models import AdministrativeUnit
+from danvan.geography.models import AdministrativeUnit, UnitSuccession
 from danvan.indicators.definitions import resolutions_load_all
 from danvan.indicators.sums import sums_rebuild
 from danvan.lib.text import fold
-from danvan.organizations.services import organizations_ensure_for
+from danvan.organizations.services import organization_bodies_load
 
 HAU_GIANG = "93"
 CAN_THO = "92"
 HAU_GIANG_HAMLETS = 525  # the seed's count
+# Old Cần Thơ and Sóc Trăng: hamlets are in no public dataset; these totals are invented.
+SYNTHETIC_HAMLETS = {"92": 630, "94": 820}
 DEMO_PASSWORD = "danvan2026"
 
 ROLE_SUFFIX = {
@@ -43,33 +48,61 @@ class DemoLogin:
 
 @transaction.atomic
 def demo_build(progress: Callable[[str], None] = print) -> list[DemoLogin]:
-    progress("Loading Hậu Giang (before 1/7/2025) from vietnamadminunits…")
-    geography.admin_units_import(version_code=geography.sources.LEGACY, province=HAU_GIANG)
-    progress("Loading Cần Thơ (from 1/7/2025)…")
+    progress("Loading Cần Thơ (from 1/7/2025) from vietnamadminunits…")
     geography.admin_units_import(version_code=geography.sources.REFORM_2025, province=CAN_THO)
+    progress("Loading old Cần Thơ, Hậu Giang and Sóc Trăng (before 1/7/2025)…")
+    geography.predecessor_provinces_import(province=CAN_THO)
     links = geography.unit_successions_import()
     progress(f"Succession links: {links.created + links.updated + links.unchanged}")
-    hau_giang = AdministrativeUnit.objects.get(
-        version__code=geography.sources.LEGACY, code=HAU_GIANG
+    legacy = AdministrativeUnit.objects.filter(
+        version__code=geography.sources.LEGACY, parent__isnull=True
     )
+    hau_giang = legacy.get(code=HAU_GIANG)
+    old_provinces = [legacy.get(code=code) for code in SYNTHETIC_HAMLETS]
     can_tho = AdministrativeUnit.objects.get(
         version__code=geography.sources.REFORM_2025, code=CAN_THO
     )
     created = geography.hamlets_generate(province=hau_giang, total=HAU_GIANG_HAMLETS)
+    for province in old_provinces:
+        created += geography.hamlets_generate(
+            province=province, total=SYNTHETIC_HAMLETS[province.code]
+        )
     progress(f"Hamlets generated: {created}")
-    for root in (hau_giang, can_tho):
-        result = organizations_ensure_for(root=root)
-        progress(f"Organizations in {root}: {result.created} created")
+    for where, result in organization_bodies_load().items():
+        progress(f"Organizations ({where}): {result.created} created")
     for line in catalogue_load_all().messages:
         progress(f"Catalogue {line}")
     logins = demo_users_create(hau_giang, can_tho)
     # After the users: the forms' workflow names who submitted and who approved.
     demo_figures_generate(province=hau_giang, progress=progress)
+    demo_history_generate(
+        hau_giang=hau_giang,
+        old_provinces=old_provinces,
+        city=can_tho,
+        clerk_units={_new_commune(hau_giang, can_tho).code},
+        progress=progress,
+    )
     for resolution in resolutions_load_all():
         progress(f"{resolution} loaded")
     # The demo's figures are written in bulk: their sums are built once, set-based.
     progress(f"Sums behind the indicators: {sums_rebuild()} rows")
     return logins
+
+
+def _new_commune(hau_giang: AdministrativeUnit, can_tho: AdministrativeUnit) -> AdministrativeUnit:
+    """The new commune that carries on Phường I of Vị Thanh (the demo's legacy clerk's)."""
+    link = (
+        UnitSuccession.objects.filter(
+            predecessor__version=hau_giang.version,
+            predecessor__code="31318",
+            successor__version=can_tho.version,
+        )
+        .select_related("successor")
+        .order_by("-is_main_successor", "successor__code")
+        .first()
+    )
+    assert link is not None
+    return link.successor
 
 
 def _demo_units(hau_giang: AdministrativeUnit) -> list[tuple[str, AdministrativeUnit]]:
@@ -102,8 +135,20 @@ def demo_users_create(
             "admin", password=DEMO_PASSWORD, full_name="Quản trị hệ thống"
         )
     logins.append(DemoLogin("admin", DEMO_PASSWORD, "superuser", "toàn quốc"))
-    for prefix, unit in [*_demo_units(hau_giang), ("cantho", can_tho)]:
-        roles = ROLE_SUFFIX.items() if prefix != "cantho" else [(User.Role.ADMINISTRATOR, "admin")]
+    new_commune = _new_commune(hau_giang, can_tho)
+    new_era: dict[str, list[tuple[str, str]]] = {
+        # The new era: the city approves communes directly; a new commune's clerk enters 2026.
+        "cantho": [
+            (User.Role.ADMINISTRATOR, "admin"),
+            (User.Role.APPROVER, "approver"),
+            (User.Role.BOARD_ANALYST, "analyst"),
+        ],
+        fold(new_commune.name).replace(" ", ""): [(User.Role.DATA_CLERK, "clerk")],
+    }
+    places = [*_demo_units(hau_giang), ("cantho", can_tho)]
+    places.append((fold(new_commune.name).replace(" ", ""), new_commune))
+    for prefix, unit in places:
+        roles = new_era.get(prefix, ROLE_SUFFIX.items())
         for role, suffix in roles:
             username = f"{prefix}.{suffix}"
             if not User.objects.filter(username=username).exists():

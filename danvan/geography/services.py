@@ -173,6 +173,26 @@ def admin_units_import(
     return result
 
 
+@transaction.atomic
+def predecessor_provinces_import(
+    *, province: str, progress: Callable[[str], None] | None = None
+) -> LoadResult:
+    """Load the legacy provinces whose territory went into this 2025 province (e.g. Cần Thơ,
+    Hậu Giang and Sóc Trăng for the new Cần Thơ), so each of its communes has predecessors."""
+    target = province_resolve(sources.REFORM_2025, province)
+    legacy_codes = {p.key: p.code for p in sources.provinces(sources.LEGACY)}
+    result = LoadResult()
+    for key in sources.predecessor_provinces(target.key):
+        loaded = admin_units_import(
+            version_code=sources.LEGACY, province=legacy_codes[key], progress=progress
+        )
+        result.created += loaded.created
+        result.updated += loaded.updated
+        result.unchanged += loaded.unchanged
+        result.provinces += loaded.provinces
+    return result
+
+
 @dataclass
 class SuccessionResult:
     created: int = 0

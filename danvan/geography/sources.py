@@ -152,6 +152,11 @@ def province_successions() -> list[tuple[str, str]]:
     ]
 
 
+def predecessor_provinces(new_province_key: str) -> list[str]:
+    """Keys of the legacy provinces merged into this 2025 province, in the source's order."""
+    return list(_converter()["DICT_PROVINCE"].get(new_province_key, []))
+
+
 def commune_successions(new_province_key: str) -> list[SourceSuccession]:
     """Old commune -> new commune links for one new province.
 

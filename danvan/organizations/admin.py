@@ -32,10 +32,10 @@ class OrganizationTypeAdmin(admin.ModelAdmin[OrganizationType]):
 
 @admin.register(Organization)
 class OrganizationAdmin(ScopedForeignKeysMixin, admin.ModelAdmin[Organization]):
-    list_display = ["name", "type", "kind", "unit", "is_active"]
-    list_filter = ["type", "kind", "unit__level", "is_active"]
+    list_display = ["name", "type", "kind", "unit", "valid_from", "valid_to", "is_active"]
+    list_filter = ["type", "kind", "unit__level", "unit__version", "is_active"]
     search_fields = ["name", "workplace_name"]
-    autocomplete_fields = ["unit", "parent"]
+    autocomplete_fields = ["unit", "parent", "front_committee"]
     list_select_related = ["type", "unit"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organization]:

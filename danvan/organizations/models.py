@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from danvan.geography.models import AdministrativeUnit
+from danvan.organizations.queries import OrganizationQuerySet
 
 
 class OrganizationType(models.Model):
@@ -75,6 +78,22 @@ class Organization(models.Model):
     name = models.CharField(_("name"), max_length=255)
     workplace_name = models.CharField(_("workplace"), max_length=255, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Bodies change with the hierarchy: since 1/7/2025 there are no district bodies and a
+    # commune's organizations sit under its Front committee. Loaded from
+    # structures/organization-bodies.yaml (load_organization_bodies), editable in the admin.
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    front_committee = models.ForeignKey(
+        "self",
+        verbose_name=_("under the Front committee"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bodies_under",
+        help_text=_("The Fatherland Front committee of the same unit this body is placed under."),
+    )
+
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organization")
@@ -89,6 +108,12 @@ class Organization(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(kind="workplace") | ~models.Q(workplace_name=""),
                 name="organization_workplace_named",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__isnull=True)
+                | models.Q(valid_from__lte=models.F("valid_to")),
+                name="organization_valid_interval",
             ),
         ]
 
@@ -111,3 +136,23 @@ class Organization(models.Model):
             raise ValidationError(
                 {"parent": _("The parent must be of the same organization type.")}
             )
+        front = self.front_committee
+        if front is not None and (front.unit_id != self.unit_id or front.pk == self.pk):
+            raise ValidationError(
+                {"front_committee": _("The Front committee must be another body of the same unit.")}
+            )
+        unit = self.unit
+        if (self.valid_from and unit.valid_from and self.valid_from < unit.valid_from) or (
+            self.valid_to and unit.valid_to and self.valid_to > unit.valid_to
+        ):
+            raise ValidationError(
+                {"valid_from": _("A body cannot exist outside the validity of its unit.")}
+            )
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        """The body existed on `day`: its own validity and its unit's."""
+        return (
+            (self.valid_from is None or self.valid_from <= day)
+            and (self.valid_to is None or day <= self.valid_to)
+            and self.unit.is_valid_on(day)
+        )

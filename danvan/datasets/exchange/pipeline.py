@@ -42,7 +42,7 @@ from danvan.datasets.models import (
     Period,
     Submission,
 )
-from danvan.datasets.queries import ValueLookup, period_get
+from danvan.datasets.queries import ValueLookup, period_get, validity_problem
 from danvan.datasets.services import value_parse
 from danvan.datasets.validation import outlier_from_history, rules_check, rules_for
 from danvan.geography.models import AdministrativeUnit, HierarchyVersion
@@ -372,7 +372,15 @@ class _Context:
             return
         scheme = self.import_options.unit_scheme
         in_version = AdministrativeUnit.objects.filter(version=self.version).only(
-            "pk", "code", "path", "level", "version_id", "parent_id", "name"
+            "pk",
+            "code",
+            "path",
+            "level",
+            "version_id",
+            "parent_id",
+            "name",
+            "valid_from",
+            "valid_to",
         )
         if scheme in ("AUTO", "CODE"):
             for unit in in_version.filter(code__in=missing):
@@ -608,6 +616,10 @@ def _check(ctx: _Context, row: RawRow, summary: ImportSummary) -> _Checked | Non
     forms = ctx.forms_for(element, unit, option, period)
     if isinstance(forms, str):
         summary.reject(row, "not_in_form", forms)
+        return None
+    problem = validity_problem(forms[0], period, unit, organization)
+    if problem:
+        summary.reject(row, "outside_validity", problem)
         return None
     value: Decimal | None = None
     if not deleting:

@@ -144,3 +144,36 @@ def test_impossible_hamlet_totals_are_refused(hau_giang_and_can_tho):
         services.hamlets_generate(province=hau_giang, total=10)
 
     assert not AdministrativeUnit.objects.at_level(Level.HAMLET).exists()
+
+
+@pytest.fixture
+def new_can_tho_with_predecessors(db):
+    call_command(
+        "import_admin_units", "--hierarchy", "vn-2025", "--province", "92", "--with-predecessors"
+    )
+
+
+def test_every_new_can_tho_commune_has_predecessors_in_the_three_old_provinces(
+    new_can_tho_with_predecessors,
+):
+    new = AdministrativeUnit.objects.in_version("vn-2025").at_level(Level.COMMUNE)
+    old = AdministrativeUnit.objects.in_version("vn-legacy")
+
+    orphans = new.exclude(successions_in__isnull=False)
+    provinces = set(old.at_level(Level.PROVINCE).values_list("code", flat=True))
+    sources_of_new = set(
+        UnitSuccession.objects.filter(successor__in=new).values_list("predecessor__path", flat=True)
+    )
+
+    assert new.count() == 103
+    assert list(orphans.values_list("name", flat=True)) == []
+    assert provinces == {"92", "93", "94"}
+    assert {path.split("/")[1] for path in sources_of_new} == {"92", "93", "94"}
+    assert old.at_level(Level.COMMUNE).exclude(successions_out__isnull=False).count() == 0
+
+
+def test_predecessors_need_a_2025_province(db):
+    with pytest.raises(CommandError, match="with-predecessors"):
+        call_command("import_admin_units", "--province", "93", "--with-predecessors")
+
+    assert AdministrativeUnit.objects.count() == 0

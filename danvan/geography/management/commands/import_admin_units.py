@@ -24,12 +24,22 @@ class Command(BaseCommand):
         target.add_argument("--province", help="GSO code or name, e.g. 93 or 'Hậu Giang'.")
         target.add_argument("--all", action="store_true", help="Every province of the version.")
         parser.add_argument(
+            "--with-predecessors",
+            action="store_true",
+            help="With --hierarchy vn-2025 --province: also load the legacy provinces merged "
+            "into it (e.g. Cần Thơ, Hậu Giang and Sóc Trăng for the new Cần Thơ).",
+        )
+        parser.add_argument(
             "--no-successions",
             action="store_true",
             help="Do not (re)build the succession links after loading.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["with_predecessors"] and (
+            options["hierarchy_version"] != sources.REFORM_2025 or options["all"]
+        ):
+            raise CommandError("--with-predecessors needs --hierarchy vn-2025 --province.")
         try:
             result = services.admin_units_import(
                 version_code=options["hierarchy_version"],
@@ -44,6 +54,16 @@ class Command(BaseCommand):
                 f"{result.updated} updated, {result.unchanged} unchanged."
             )
         )
+        if options["with_predecessors"]:
+            older = services.predecessor_provinces_import(
+                province=options["province"], progress=lambda line: self.stdout.write(f"  {line}")
+            )
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{sources.LEGACY} ({', '.join(older.provinces)}): {older.created} created, "
+                    f"{older.updated} updated, {older.unchanged} unchanged."
+                )
+            )
         if not options["no_successions"]:
             links = services.unit_successions_import()
             self.stdout.write(
