@@ -20,6 +20,7 @@ from functools import cache
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from danvan.datasets.models import DataElement, DataSet, DataValue, Period, Submission
 from danvan.datasets.queries import ValueLookup
@@ -61,6 +62,31 @@ class Coverage:
 
     def is_complete(self, basis: str) -> bool:
         return self.units_expected > 0 and self.counted(basis) >= self.units_expected
+
+    def text(self, basis: str) -> str:
+        """ "số liệu của 72/75 đơn vị cấp xã đã duyệt"."""
+        return str(
+            _("figures of %(counted)s/%(expected)s %(level)s units %(basis)s")
+            % {
+                "counted": self.counted(basis),
+                "expected": self.units_expected,
+                "level": LEVEL_WORDS.get(self.level, ""),
+                "basis": BASIS_WORDS[basis],
+            }
+        )
+
+
+LEVEL_WORDS = {
+    1: _("province-level"),
+    2: _("district-level"),
+    3: _("commune-level"),
+    4: _("hamlet-level"),
+}
+BASIS_WORDS: dict[str, object] = {
+    Basis.APPROVED: _("approved"),
+    Basis.SUBMITTED: _("submitted or approved"),
+    Basis.ENTERED: _("entered"),
+}
 
 
 @dataclass
@@ -474,3 +500,28 @@ def coverage_read(
 def _prefixes(path: str) -> list[str]:
     parts = [p for p in path.split("/") if p]
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def latest_complete_period(
+    resolution: Resolution, unit: AdministrativeUnit, basis: str | None = None
+) -> tuple[str | None, bool]:
+    """The latest yearly period whose figures the resolution deems complete at `unit`
+    (every reporting unit at the deepest level of its parts counted in its basis), and
+    whether it is complete; without one, the latest period holding figures."""
+    basis = basis or resolution.basis
+    parts = list(
+        IndicatorPart.objects.filter(indicator__resolution=resolution, level__gte=unit.level)
+    )
+    periods = [p for p in periods_with_values()]
+    if not parts or not periods:
+        return None, False
+    deepest = max(part.level for part in parts)
+    codes = set().union(*(_codes(part) for part in parts if part.level == deepest))
+    covered = coverage_read([unit], {deepest}, set(periods), _data_sets(codes))
+    with_figures = [
+        p for p in periods if (c := covered.get((deepest, unit.pk, p))) and c.units_entered
+    ]
+    for period_id in reversed(with_figures):
+        if covered[(deepest, unit.pk, period_id)].is_complete(basis):
+            return period_id, True
+    return (with_figures[-1] if with_figures else None), False

@@ -22,6 +22,7 @@ from danvan.indicators.queries import (
     latest_period_with_results,
     part_sources,
 )
+from danvan.indicators.results import latest_complete_period
 from danvan.lib.periods import InvalidPeriodError
 
 
@@ -68,10 +69,26 @@ def resolution_list(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     resolution = access.resolution_for_user(request.user, slug)
     unit = _unit(request, resolution)
-    period = _period(request, resolution)
-    context: dict[str, Any] = {"resolution": resolution, "unit": unit, "period": period}
+    basis = request.GET.get("basis") or resolution.basis
+    if basis not in Resolution.Basis.values:
+        raise Http404("No such basis")
+    complete: bool | None = None
+    if request.GET.get("period"):
+        period = _period(request, resolution)
+    else:
+        # Open on the latest period whose coverage is complete, and say which it is.
+        period_id, complete = latest_complete_period(resolution, unit, basis)
+        period = Period.objects.filter(pk=period_id).first() if period_id else None
+    context: dict[str, Any] = {
+        "resolution": resolution,
+        "unit": unit,
+        "period": period,
+        "basis": basis,
+        "bases": Resolution.Basis.choices,
+        "complete": complete,
+    }
     if period is not None:
-        blocks = dashboard_blocks(resolution, unit, period)
+        blocks = dashboard_blocks(resolution, unit, period, basis=basis)
         charts = {}
         for block in blocks:
             for card in block.cards:
@@ -91,7 +108,9 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             chosen = next((p for p in parts if p.level > unit.level), None)
         ranked = []
         if chosen is not None and chosen.level > unit.level:
-            ranked = children_ranked(chosen, unit, period, access.units_visible_to(request.user))
+            ranked = children_ranked(
+                chosen, unit, period, access.units_visible_to(request.user), basis=basis
+            )
         context.update(
             blocks=blocks,
             charts=charts,

@@ -77,3 +77,37 @@ def test_a_part_name_with_a_closing_script_tag_stays_inside_the_chart_data(clien
     body = response.content.decode()
     assert '<script>alert("x")</script>' not in body
     assert "\\u003C/script\\u003E" in body
+
+
+def test_the_dashboard_says_what_counts_and_how_many_units_it_rests_on(
+    client, world, computed, commune_form
+):
+    from danvan.datasets.services import submission_approve, submission_submit
+
+    submission = submission_submit(actor=world.district_clerk, form=commune_form)
+    submission_approve(actor=world.district_approver, submission=submission)
+    client.force_login(world.province_admin)
+    url = reverse("indicators:dashboard", args=["01-NQ-TU"])
+
+    approved = client.get(url, {"period": "2021", "basis": "approved"}).content.decode()
+    entered = client.get(url, {"period": "2021", "basis": "entered"}).content.decode()
+
+    # Approved only: Xã Một A's approved form (99/100), not Xã Zeta Một's draft; and no
+    # commune counts as approved while its other organizations' forms are open.
+    assert "99,00%" in approved and "74,50%" not in approved
+    assert "số liệu của 0/3 đơn vị cấp xã đã duyệt" in approved
+    assert "74,50%" in entered
+    assert "số liệu của 2/3 đơn vị cấp xã đã nhập" in entered
+    assert client.get(url, {"basis": "everything"}).status_code == 404
+
+
+def test_without_a_year_the_dashboard_opens_on_the_latest_complete_one(client, world, computed):
+    put(world.commune_one_b, "members", "2021", 100, "hnd")
+    for commune in (world.commune_one_a, world.commune_one_b, world.commune_two_a):
+        put(commune, "members", "2019", 10, "hnd")
+    put(world.commune_one_a, "members", "2022", 10, "hnd")  # only one commune so far
+    client.force_login(world.province_admin)
+
+    body = client.get(reverse("indicators:dashboard", args=["01-NQ-TU"])).content.decode()
+
+    assert "Đang xem Năm 2021: năm gần nhất đã có đủ số liệu." in body
