@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from danvan.datasets.models import DataValue, Period, Submission
-from danvan.geography.models import AdministrativeUnit
+from danvan.geography.models import AdministrativeUnit, UnitCarry
 from danvan.indicators.engine import Status
 from danvan.indicators.models import Indicator, IndicatorPart, Resolution
 from danvan.indicators.results import Result, periods_with_values, results_read
@@ -80,6 +80,11 @@ def children_ranked(
 class SourceRow:
     value: DataValue
     submission_status: str | None
+    # For a figure of a former unit carried into `unit`'s territory: the unit it was
+    # carried to and the share (the product of the shares along the chain).
+    carried_to: AdministrativeUnit | None = None
+    share: Decimal | None = None
+    estimated: bool = False
 
 
 def part_sources(
@@ -105,16 +110,42 @@ def part_sources(
         .select_related("element", "unit", "organization_type", "stored_by")
         .order_by("unit__path", "element__code", "organization_type__sort_order", "period_id")
     )
-    unit_ids = {v.unit_id for v in values}
+    carried: dict[int, list[UnitCarry]] = defaultdict(list)
+    for link in UnitCarry.objects.filter(
+        target__version_id=unit.version_id,
+        target__path__startswith=unit.path,
+        target__level=part.level,
+    ).select_related("target"):
+        carried[link.source_id].append(link)
+    old_values = list(
+        DataValue.objects.filter(
+            element__code__in=codes, period_id__in=periods, unit_id__in=list(carried)
+        )
+        .select_related("element", "unit", "organization_type", "stored_by")
+        .order_by("unit__path", "element__code", "organization_type__sort_order", "period_id")
+    )
+    unit_ids = {v.unit_id for v in values} | {v.unit_id for v in old_values}
     statuses: dict[tuple[int, int | None, str], str] = {}
     for submission in Submission.objects.filter(
         unit_id__in=unit_ids, period_id__in=periods
     ).select_related("organization"):
         option = submission.organization.type_id if submission.organization else None
         statuses[(submission.unit_id, option, submission.period_id)] = submission.status
-    return [
+    rows = [
         SourceRow(v, statuses.get((v.unit_id, v.organization_type_id, v.period_id))) for v in values
     ]
+    for v in old_values:
+        for link in carried[v.unit_id]:
+            rows.append(
+                SourceRow(
+                    v,
+                    statuses.get((v.unit_id, v.organization_type_id, v.period_id)),
+                    carried_to=link.target,
+                    share=link.weight,
+                    estimated=link.estimated,
+                )
+            )
+    return rows
 
 
 def latest_period_with_results(resolution: Resolution) -> Period | None:

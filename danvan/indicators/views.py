@@ -147,7 +147,7 @@ def drill_down(request: HttpRequest, slug: str, part: str) -> HttpResponse:
         .filter(level=chosen.level)
         .values_list("pk", flat=True)
     )
-    rows = [r for r in rows if r.value.unit_id in visible]
+    rows = [r for r in rows if (r.carried_to or r.value.unit).pk in visible]
     user = request.user
     organization_type_id = getattr(user, "organization_type_id", None)
     if organization_type_id is not None:

@@ -194,3 +194,20 @@ def test_a_share_edited_in_the_admin_is_audited_and_re_carried(reform, world, cl
     )
     assert result(reform.resolution, "members", reform.x, "2021").value == 180  # 100 + 0,4·200
     assert sums_differences() == []
+
+
+def test_the_drill_down_shows_the_old_units_and_shares_a_carried_figure_came_from(
+    reform, world, client
+):
+    from danvan.accounts.models import User
+
+    board = User.objects.create_superuser("board", password="pw-for-tests-1")
+    client.force_login(board)
+
+    body = client.get(
+        f"/indicators/{reform.resolution.slug}/sources/members/",
+        {"unit": reform.x.pk, "period": "2021"},
+    ).content.decode()
+
+    assert "Xã Một A" in body and "Xã Một B" in body and "Zeta" not in body
+    assert "Xã Mới X × 0,5000" in body and "Xã Mới X × 1,0000" in body
