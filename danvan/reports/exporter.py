@@ -9,6 +9,7 @@ whole ('100%', '97,40%'). A missing figure is printed as "chưa có số liệu"
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -254,10 +255,12 @@ def report_build(
     charts: bool = True,
     number: str = "",
     target_rule: str | None = None,
+    basis: str | None = None,
 ) -> Report:
     """The report of `unit` for `period` against each part's baseline (or `baseline`),
     each year judged against the target `target_rule` puts in force (default: the
-    resolution's rule).
+    resolution's rule), on the figures `basis` counts (default: the resolution's —
+    approved forms only, unless it says otherwise).
 
     The caller has checked the user's access to the resolution and the unit.
     Raises ReportError when the unit lies outside the resolution's territory, the
@@ -275,7 +278,15 @@ def report_build(
     # After the unit ceased (Hậu Giang after 30/6/2025), the report names it as former.
     former = unit.valid_to is not None and day > unit.valid_to
     territory = wording("document.territory_former", unit=lower_first(unit.name)) if former else ""
+    if basis is not None:
+        if basis not in Resolution.Basis.values:
+            known = ", ".join(Resolution.Basis.values)
+            raise ReportError(f"Không có cách tính số liệu {basis!r} (chọn: {known}).")
+        resolution = copy.copy(resolution)
+        resolution.basis = basis
     parts = parts_for(resolution, unit)
+    for part in parts:
+        part.indicator.resolution = resolution  # every read below counts the same figures
     if not parts:
         raise ReportError(f"{resolution} không có chỉ tiêu nào ở cấp của {unit}.")
     rule = target_rule or resolution.target_rule

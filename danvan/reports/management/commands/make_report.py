@@ -42,6 +42,12 @@ class Command(BaseCommand):
             choices=Resolution.TargetRule.values,
             help="which milestone a year is judged against (default: the resolution's rule)",
         )
+        parser.add_argument(
+            "--basis",
+            choices=Resolution.Basis.values,
+            help="which figures count: approved (forms approved), submitted, entered "
+            "(everything entered, a working draft); default: the resolution's rule",
+        )
         parser.add_argument("--number", default="", help="registered document number")
         parser.add_argument("--template", type=Path, help="a Word template (docxtpl)")
         parser.add_argument("--wording", type=Path, help="a wording file (YAML)")
@@ -74,6 +80,7 @@ class Command(BaseCommand):
                 charts=not options["no_charts"] and options["format"] != "xlsx",
                 number=options["number"],
                 target_rule=options["target_rule"],
+                basis=options["basis"],
             )
             rendered = report_render(report, options["format"], options["template"])
         except (ReportError, TemplateError, WordingError, PdfUnavailableError) as error:
