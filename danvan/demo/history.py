@@ -259,7 +259,7 @@ def _successors(
 
 
 def _reform_state(
-    rng: random.Random, clerk_units: set[str]
+    rng: random.Random, clerk_units: frozenset[str]
 ) -> Callable[..., tuple[str, str, bool]]:
     """2025: approved, a few still waiting; 2026 (open now): every stage of the cycle."""
     Status = Submission.Status
@@ -295,7 +295,7 @@ def demo_history_generate(
     hau_giang: AdministrativeUnit,
     old_provinces: list[AdministrativeUnit],
     city: AdministrativeUnit,
-    clerk_units: set[str] = frozenset(),  # type: ignore[assignment]
+    clerk_units: frozenset[str] = frozenset(),
     progress: Callable[[str], None] = print,
 ) -> int:
     """Synthetic figures and form states: Hậu Giang 2022–2024, the other old provinces

@@ -79,7 +79,7 @@ def demo_build(progress: Callable[[str], None] = print) -> list[DemoLogin]:
         hau_giang=hau_giang,
         old_provinces=old_provinces,
         city=can_tho,
-        clerk_units={_new_commune(hau_giang, can_tho).code},
+        clerk_units=frozenset({_new_commune(hau_giang, can_tho).code}),
         progress=progress,
     )
     for resolution in resolutions_load_all():
