@@ -17,7 +17,8 @@ SERVE_ENV = DATABASE_URL=$(SERVE_DATABASE_URL) DANVAN_SECRET_KEY=$$(cat var/secr
 	DANVAN_TASKS_BACKEND=django_tasks_db.DatabaseBackend DANVAN_SSL_REDIRECT=0 \
 	DANVAN_HSTS_SECONDS=0 DANVAN_SECURE_COOKIES=0
 
-.PHONY: demo demo-db test test-sqlite test-postgres test-browser lint format bench install messages \
+.PHONY: demo demo-db test test-sqlite test-postgres test-browser lint format bench bench-checker \
+	install messages \
 	serve serve-db serve-demo-data backup restore
 
 install:
@@ -55,8 +56,12 @@ messages: install
 	cd danvan && DANVAN_DEBUG=1 $(UV) run --frozen django-admin makemessages -l vi --no-obsolete --ignore "reports/checker/*"
 	cd danvan && DANVAN_DEBUG=1 $(UV) run --frozen django-admin compilemessages
 
-bench: install
+# The report checker's corpus score and timings (seconds), then the import benchmark (minutes).
+bench: bench-checker
 	$(UV) run --frozen python benchmarks/run.py
+
+bench-checker: install
+	$(UV) run --frozen python benchmarks/bench_checker.py
 
 var/secret-key:
 	mkdir -p var

@@ -1,7 +1,9 @@
 """The REST API under /api/ (django-ninja). Routers live in each app's api.py.
 
-Callers authenticate with a key (`Authorization: Bearer <key>`, see `create_api_token`) or
-with the browser session. Every error is JSON `{"code": ..., "message": ...}`.
+Callers authenticate with a key (`Authorization: Bearer <key>`, or `ApiToken <key>` as
+DHIS2 clients send it; see `create_api_token`), with `Basic` username and password
+(throttled by django-axes like the sign-in page) or with the browser session.
+Every error is JSON `{"code": ..., "message": ...}`.
 """
 
 from typing import Any
@@ -17,7 +19,7 @@ from ninja.security import django_auth
 
 from danvan.datasets.api import OutOfScope, error_response
 from danvan.datasets.api import router as figures_router
-from danvan.datasets.exchange.tokens import BearerToken, ExpiredApiKey
+from danvan.datasets.exchange.tokens import BasicLogin, BearerToken, DhisApiToken, ExpiredApiKey
 from danvan.indicators.api import router as indicators_router
 from danvan.reports.api import router as reports_router
 
@@ -56,7 +58,7 @@ api = NinjaAPI(
     title="danvan API",
     version="1",
     urls_namespace="api",
-    auth=[BearerToken(), django_auth],
+    auth=[BearerToken(), DhisApiToken(), BasicLogin(), django_auth],
 )
 api.add_router("/reports/", reports_router)
 api.add_router("/indicators/", indicators_router)
@@ -94,7 +96,11 @@ def _malformed(request: HttpRequest, error: SchemaValidationError) -> HttpRespon
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
-    return error_response(401, "unauthenticated", "Sign in, or send Authorization: Bearer <key>.")
+    return error_response(
+        401,
+        "unauthenticated",
+        "Sign in, or send Authorization: Bearer <key> (or ApiToken <key>, or Basic).",
+    )
 
 
 @api.exception_handler(ExpiredApiKey)

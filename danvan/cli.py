@@ -8,6 +8,11 @@ import sys
 
 
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] in {"check-report", "check_report"}:
+        # The report checker is framework-free: no Django set-up for a one-file check.
+        from danvan.reports.checker.command import main as check_report
+
+        sys.exit(check_report(sys.argv[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "danvan.settings")
     os.environ.setdefault("DANVAN_ONE_OFF_COMMAND", "1")
     from django.core.management import execute_from_command_line

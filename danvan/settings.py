@@ -144,7 +144,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Tests use a file too: an in-memory database shares one cache, whose table locks fail
     # at once instead of waiting, so concurrent saves would not behave as in production.
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-suite.sqlite3")}
+    # DANVAN_TEST_SQLITE_NAME lets two runs share a checkout.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(DATA_DIR / os.environ.get("DANVAN_TEST_SQLITE_NAME", "test-suite.sqlite3"))
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -257,8 +260,6 @@ TASKS = {
 DANVAN_WORKER_MAX_WAIT_SECONDS = int(os.environ.get("DANVAN_WORKER_MAX_WAIT_SECONDS", "300"))
 # ... and when the data folder has less room than this.
 DANVAN_HEALTH_MIN_FREE_MB = int(os.environ.get("DANVAN_HEALTH_MIN_FREE_MB", "500"))
-# With a worker, saves hand the roll-up to it; it waits this long to gather a burst.
-DANVAN_REFRESH_DELAY_SECONDS = float(os.environ.get("DANVAN_REFRESH_DELAY_SECONDS", "5"))
 # Uploaded figure files are streamed to disk; anything larger goes through import_values.
 DANVAN_IMPORT_MAX_BYTES = int(os.environ.get("DANVAN_IMPORT_MAX_MB", "50")) * 1024 * 1024
 # What an uploaded .xlsx may inflate to (a zip bomb is refused before it is read).

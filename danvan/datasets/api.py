@@ -19,7 +19,8 @@ from ninja import Query, Router, Schema, Status
 from danvan.accounts import access
 from danvan.datasets import services
 from danvan.datasets.exchange import jobs
-from danvan.datasets.exchange.parsers import CsvSource, FileError, JsonSource
+from danvan.datasets.exchange.options import OptionError, options_parse
+from danvan.datasets.exchange.parsers import FileError, JsonSource, source_open
 from danvan.datasets.exchange.pipeline import ImportSummary, values_import, version_for
 from danvan.datasets.exchange.writers import Selection, csv_chunks, export_values, json_chunks
 from danvan.datasets.models import DataElement, DataSet, Period, Submission
@@ -267,6 +268,14 @@ def data_value_set_get(
 
 
 class ConflictOut(Schema):
+    """A rejected value: DHIS2's conflict fields (`object`, `value` = the message,
+    `errorCode`, `property`, `indexes`) beside danvan's own."""
+
+    object: str
+    value: str
+    errorCode: str
+    property: str
+    indexes: list[int]
     line: int
     code: str
     reason: str
@@ -274,7 +283,7 @@ class ConflictOut(Schema):
     orgUnit: str
     period: str
     categoryOptionCombo: str
-    value: str
+    rowValue: str
 
 
 class FindingOut(Schema):
@@ -288,53 +297,106 @@ class FindingOut(Schema):
 
 
 class ImportCountOut(Schema):
+    """DHIS2's importCount (imported, updated, ignored, deleted) and danvan's unchanged
+    and rejected."""
+
     imported: int
     updated: int
-    unchanged: int
     ignored: int
+    deleted: int
+    unchanged: int
     rejected: int
 
 
+class FormOut(Schema):
+    dataSet: str
+    orgUnit: str
+    orgUnitName: str
+    categoryOptionCombo: str
+    period: str
+    values: int
+
+
 class ImportSummaryOut(Schema):
+    responseType: str
     status: str
+    description: str
     dryRun: bool
     applied: bool
+    importOptions: dict[str, str]
     importCount: ImportCountOut
     conflicts: list[ConflictOut]
     findings: list[FindingOut]
+    forms: list[FormOut]
+
+
+# Which field of a value a rejection is about, for DHIS2's `property` and `object`.
+_PROPERTY = {
+    "unknown_element": "dataElement",
+    "ambiguous_element": "dataElement",
+    "invalid_period": "period",
+    "unknown_unit": "orgUnit",
+    "ambiguous_unit": "orgUnit",
+    "out_of_scope": "orgUnit",
+    "unknown_option": "categoryOptionCombo",
+    "ambiguous_option": "categoryOptionCombo",
+    "option_not_allowed": "categoryOptionCombo",
+    "no_organization": "categoryOptionCombo",
+    "attribute_option_combo": "attributeOptionCombo",
+    "invalid_value": "value",
+    "legacy_encoding": "comment",
+}
 
 
 def _summary_out(summary: ImportSummary) -> ImportSummaryOut:
     if summary.rejected:
         status = "ERROR"
-    elif summary.rule_errors or summary.rule_warnings:
+    elif summary.rule_errors or summary.rule_warnings or summary.outliers:
         status = "WARNING"
     else:
         status = "SUCCESS"
+
+    def conflict(r: Any) -> ConflictOut:
+        prop = _PROPERTY.get(r.code, "")
+        obj = {
+            "dataElement": r.element,
+            "period": r.period,
+            "orgUnit": r.unit,
+            "categoryOptionCombo": r.option,
+            "value": r.value,
+        }.get(prop, r.element)
+        return ConflictOut(
+            object=obj,
+            value=r.reason,
+            errorCode=r.code,
+            property=prop,
+            indexes=[r.line],
+            line=r.line,
+            code=r.code,
+            reason=r.reason,
+            dataElement=r.element,
+            orgUnit=r.unit,
+            period=r.period,
+            categoryOptionCombo=r.option,
+            rowValue=r.value,
+        )
+
     return ImportSummaryOut(
+        responseType="ImportSummary",
         status=status,
+        description=summary.described,
         dryRun=summary.dry_run,
         applied=summary.applied,
+        importOptions=summary.options,
         importCount=ImportCountOut(
             imported=summary.new,
             updated=summary.changed,
+            ignored=summary.ignored,
+            deleted=summary.deleted,
             unchanged=summary.unchanged,
-            ignored=summary.skipped,
             rejected=summary.rejected,
         ),
-        conflicts=[
-            ConflictOut(
-                line=r.line,
-                code=r.code,
-                reason=r.reason,
-                dataElement=r.element,
-                orgUnit=r.unit,
-                period=r.period,
-                categoryOptionCombo=r.option,
-                value=r.value,
-            )
-            for r in summary.rejections
-        ],
+        conflicts=[conflict(r) for r in summary.rejections],
         findings=[
             FindingOut(
                 severity=f.severity,
@@ -346,6 +408,17 @@ def _summary_out(summary: ImportSummary) -> ImportSummaryOut:
                 detail=f.detail,
             )
             for f in summary.findings
+        ],
+        forms=[
+            FormOut(
+                dataSet=f.data_set,
+                orgUnit=f.unit,
+                orgUnitName=f.unit_name,
+                categoryOptionCombo=f.option or "default",
+                period=f.period,
+                values=f.rows,
+            )
+            for f in summary.forms
         ],
     )
 
@@ -374,6 +447,8 @@ _BODY = {
                                     "orgUnit": {"type": "string"},
                                     "value": {"type": "string"},
                                     "comment": {"type": "string"},
+                                    "attributeOptionCombo": {"type": "string"},
+                                    "deleted": {"type": "boolean"},
                                 },
                             },
                         },
@@ -381,9 +456,16 @@ _BODY = {
                 }
             },
             "text/csv": {"schema": {"type": "string"}},
+            "application/xml": {"schema": {"type": "string"}},
+            "application/adx+xml": {"schema": {"type": "string"}},
         },
     }
 }
+
+
+# Query parameters this endpoint reads itself; every other one goes to `options_parse`,
+# which honours DHIS2's import options or refuses them by name.
+_POST_PARAMETERS = frozenset({"dryRun", "dataSet"})
 
 
 @router.post(
@@ -392,21 +474,38 @@ _BODY = {
     openapi_extra=_BODY,
 )
 def data_value_set_post(
-    request: HttpRequest, dryRun: bool = False, dataSet: str | None = None
+    request: HttpRequest,
+    dryRun: bool = False,
+    dataSet: str | None = None,
+    importStrategy: str | None = None,
+    idScheme: str | None = None,
+    dataElementIdScheme: str | None = None,
+    orgUnitIdScheme: str | None = None,
+    categoryOptionComboIdScheme: str | None = None,
 ) -> Status[ImportSummaryOut] | Status[ApiError]:
-    """Import a dataValueSets document (JSON) or DHIS2 CSV (`Content-Type: text/csv`).
+    """Import DHIS2 figures: dataValueSets JSON, DHIS2 CSV (`Content-Type: text/csv`),
+    dataValueSet XML (`application/xml`) or ADX (`application/adx+xml`).
 
     All or nothing: if any value is rejected nothing is written and the answer is 409 with
-    every conflict. `dryRun=true` checks without writing.
+    every conflict. `dryRun=true` checks without writing. DHIS2's import options
+    (`importStrategy`, `idScheme`, `dataElementIdScheme`, `orgUnitIdScheme`,
+    `categoryOptionComboIdScheme`, and `skipExistingCheck`, `async`, `force` at their
+    defaults) are honoured; any other is refused by name (400).
     """
     user = access.request_user(request)
+    try:
+        options = options_parse(
+            {k: request.GET.get(k) for k in request.GET}, allowed_extra=_POST_PARAMETERS
+        )
+    except OptionError as error:
+        return Status(400, ApiError(code="unsupported_option", message=error.message))
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
     if length > jobs.max_upload_bytes():
         return Status(413, ApiError(code="too_large", message=jobs.too_large_message()))
-    content_type = request.content_type or ""
+    content_type = (request.content_type or "").lower()
     with tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024) as stream:
         written = 0
         while block := request.read(1024 * 1024):
@@ -417,17 +516,26 @@ def data_value_set_post(
         stream.seek(0)
         try:
             if "csv" in content_type:
-                head = stream.read(65536)
-                stream.seek(0)
-                source: CsvSource | JsonSource = CsvSource(stream, written, head)
+                fmt = "csv"
+            elif "adx" in content_type:
+                fmt = "adx"
+            elif "xml" in content_type:
+                fmt = "xml"
             else:
-                source = JsonSource(stream, written)
+                fmt = "json"
+            if not written:
+                raise FileError("empty", "The request has no body.")
+            if fmt == "json":
+                source: Any = JsonSource(stream, written)
+            else:
+                source = source_open(stream, size=written, fmt=fmt)
             summary = values_import(
                 actor=user,
                 rows=source,
                 dry_run=dryRun,
                 data_set_code=dataSet or None,
                 remote_address=request.META.get("REMOTE_ADDR") or None,
+                options=options,
             )
         except FileError as error:
             return Status(400, ApiError(code=error.code, message=error.message))

@@ -33,7 +33,7 @@ from danvan.datasets.validation import (
     outlier_check,
     submission_problems,
 )
-from danvan.indicators.services import results_refresh_for
+from danvan.indicators.sums import Change, sums_apply_changes, sums_apply_transition
 from danvan.lib.numbers import NumberFormatError, format_vn_number, parse_vn_number
 
 MAX_VALUE = Decimal("1e15")
@@ -188,7 +188,18 @@ def data_value_save(
         user=actor,
         remote_address=remote_address,
     )
-    results_refresh_for(unit=form.unit, period_id=form.period.id, period_type=form.period.type)
+    sums_apply_changes(
+        [
+            Change(
+                form.unit.pk,
+                form.period.pk,
+                element.pk,
+                form.option.pk if form.option else None,
+                old_value,
+                new_value,
+            )
+        ]
+    )
     result = SaveResult(saved, changed=True)
     result.violations = [v for v in form_check(form) if element.code in v.element_codes]
     if new_value is not None:
@@ -214,10 +225,20 @@ def _transition(
         user=actor,
         remote_address=remote_address,
     )
+    old_status = submission.status
     submission.status = to
     if comment:
         submission.last_comment = comment
     submission.save()
+    # The form's figures move between the bases of the sums in the same transaction.
+    sums_apply_transition(
+        unit_id=submission.unit_id,
+        period_id=submission.period_id,
+        data_set_id=submission.data_set_id,
+        option=submission.organization.type_id if submission.organization else None,
+        old_status=old_status,
+        new_status=to,
+    )
     return submission
 
 
@@ -305,7 +326,7 @@ def submission_approve(
     *, actor: User, submission: Submission, comment: str = "", remote_address: str | None = None
 ) -> Submission:
     """Approve and lock the figures; the indicator results take them in at once."""
-    approved = _decide(
+    return _decide(
         submission,
         actor=actor,
         action="approve",
@@ -315,10 +336,6 @@ def submission_approve(
         remote_address=remote_address,
         wrong_state=_("Only a submitted form can be approved."),
     )
-    results_refresh_for(
-        unit=approved.unit, period_id=approved.period_id, period_type=approved.period.type
-    )
-    return approved
 
 
 @transaction.atomic

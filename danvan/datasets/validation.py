@@ -5,7 +5,7 @@ from __future__ import annotations
 import operator
 import re
 import statistics
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -144,10 +144,14 @@ class Outlier:
 def outlier_check(form: EntryForm, element: DataElement, value: Decimal) -> Outlier | None:
     """Median ± k·MAD (scaled to a standard deviation) of the unit's own earlier values."""
     history = [v for _, v in element_history(element, form.unit, form.option, form.period)]
-    return _outlier(element, value, history)
+    return outlier_from_history(element.code, value, history)
 
 
-def _outlier(element: DataElement, value: Decimal, history: list[Decimal]) -> Outlier | None:
+def outlier_from_history(
+    element_code: str, value: Decimal, history: Sequence[Decimal]
+) -> Outlier | None:
+    """The outlier test of `outlier_check` on a history already read (imports read the
+    history of a whole chunk of values in one query)."""
     if len(history) < OUTLIER_MIN_HISTORY:
         return None
     median = Decimal(statistics.median(history))
@@ -157,7 +161,7 @@ def _outlier(element: DataElement, value: Decimal, history: list[Decimal]) -> Ou
     low, high = median - OUTLIER_K * spread, median + OUTLIER_K * spread
     if low <= value <= high:
         return None
-    return Outlier(element.code, value, median, max(low, Decimal(0)), high, len(history))
+    return Outlier(element_code, value, median, max(low, Decimal(0)), high, len(history))
 
 
 def form_outliers(form: EntryForm, values: Iterable[DataValue]) -> dict[str, Outlier]:
@@ -179,7 +183,7 @@ def form_outliers(form: EntryForm, values: Iterable[DataValue]) -> dict[str, Out
         earlier.setdefault(code, []).append(number)
     found = {}
     for code, value in chosen.items():
-        outlier = _outlier(value.element, value.value, earlier.get(code, []))
+        outlier = outlier_from_history(code, value.value, earlier.get(code, []))
         if outlier is not None:
             found[code] = outlier
     return found

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 from typing import ClassVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -216,6 +217,23 @@ class UnitSuccession(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
         help_text=_("Fraction of the old unit that went to the new unit (1 = all of it)."),
     )
+
+    class ShareBasis(models.TextChoices):
+        WHOLE = "whole", _("The whole unit")
+        EQUAL = "equal", _("Equal shares (estimate, not yet set)")
+        HOUSEHOLDS = "households", _("Households")
+        POPULATION = "population", _("Population")
+        AREA = "area", _("Area")
+        OTHER = "other", _("Other (see note)")
+
+    share_basis = models.CharField(
+        _("share based on"),
+        max_length=12,
+        choices=ShareBasis.choices,
+        default=ShareBasis.WHOLE,
+        help_text=_("What the share was set from; equal shares are an estimate."),
+    )
+    share_note = models.TextField(_("note on the share"), blank=True)
     is_partial = models.BooleanField(_("partial transfer"), default=False)
     is_main_successor = models.BooleanField(
         _("main successor"),
@@ -241,6 +259,10 @@ class UnitSuccession(models.Model):
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor}"
 
+    @property
+    def is_estimate(self) -> bool:
+        return self.share_basis == self.ShareBasis.EQUAL
+
     def clean(self) -> None:
         if (
             self.predecessor_id
@@ -248,3 +270,49 @@ class UnitSuccession(models.Model):
             and self.predecessor.version_id == self.successor.version_id
         ):
             raise ValidationError(_("A succession links units of two different versions."))
+
+
+class SuccessionShareChange(models.Model):
+    """Audit of every change of a succession's share: never updated, never deleted."""
+
+    succession = models.ForeignKey(
+        UnitSuccession, on_delete=models.CASCADE, related_name="share_changes"
+    )
+    old_share = models.DecimalField(max_digits=5, decimal_places=4)
+    new_share = models.DecimalField(max_digits=5, decimal_places=4)
+    old_basis = models.CharField(max_length=12)
+    new_basis = models.CharField(max_length=12)
+    note = models.TextField(blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("share change")
+        verbose_name_plural = _("share changes")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.succession}: {self.old_share} → {self.new_share}"
+
+
+class UnitCarry(models.Model):
+    """Derived from the successions (`carry_links_rebuild`): the figures of `source` go to
+    `target`, a unit with no successor of its own, times `weight` — the product of the
+    shares along the chain. `estimated` when any share on the chain is an estimate."""
+
+    source = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.CASCADE, related_name="carried_to", db_index=False
+    )
+    target = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="+")
+    weight = models.DecimalField(max_digits=12, decimal_places=8)
+    estimated = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("carried figures link")
+        verbose_name_plural = _("carried figures links")
+        constraints = [models.UniqueConstraint(fields=["source", "target"], name="unitcarry_once")]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} → {self.target_id} × {self.weight}"

@@ -223,6 +223,11 @@ def unit_successions_import() -> SuccessionResult:
                 ),
                 "is_partial": link.is_partial,
                 "is_main_successor": link.is_main_successor,
+                # The package gives no split ratios: its shares are equal, an estimate
+                # until the board sets them (`succession_share_set`).
+                "share_basis": UnitSuccession.ShareBasis.EQUAL
+                if link.is_partial
+                else UnitSuccession.ShareBasis.WHOLE,
             }
     existing = {
         (s.predecessor_id, s.successor_id): s
@@ -241,6 +246,11 @@ def unit_successions_import() -> SuccessionResult:
                     **values,
                 )
             )
+        elif current.share_basis not in (
+            UnitSuccession.ShareBasis.WHOLE,
+            UnitSuccession.ShareBasis.EQUAL,
+        ):
+            result.unchanged += 1  # a share the board set is kept
         elif any(getattr(current, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(current, k, v)
@@ -250,6 +260,12 @@ def unit_successions_import() -> SuccessionResult:
             result.unchanged += 1
     UnitSuccession.objects.bulk_create(to_create, batch_size=1000)
     result.created = len(to_create)
+    from danvan.geography.carrying import carry_links_rebuild
+    from danvan.indicators.sums import sums_rebuild
+
+    carry_links_rebuild()
+    if result.created or result.updated:
+        sums_rebuild()  # figures already entered are carried along the new links
     return result
 
 
@@ -358,12 +374,11 @@ def unit_save(*, actor: User, unit: AdministrativeUnit) -> AdministrativeUnit:
     """Save a unit edited by `actor`; a new parent or code rewrites the whole subtree's paths.
 
     Every scope check and roll-up reads the materialised path, so the unit's communes and
-    hamlets move with it in the same transaction, and the indicator results of the old and
-    the new ancestors are recomputed.
+    hamlets move with it in the same transaction, and the subtree's figures leave the old
+    ancestors' sums and join the new ones'.
     """
     from danvan.accounts import access
-    from danvan.datasets.models import DataValue
-    from danvan.indicators.services import results_refresh_many
+    from danvan.indicators.sums import sums_restore, sums_retract
 
     if not access.can_manage(actor):
         raise PermissionDenied(_("Only an administrator may change units."))
@@ -381,8 +396,18 @@ def unit_save(*, actor: User, unit: AdministrativeUnit) -> AdministrativeUnit:
     if unit.parent_id is None and not actor.is_superuser:
         raise PermissionDenied(_("Only a superuser may add or move a province."))
     unit.full_clean()
+    moved: list[int] = []
+    if stored is not None and stored.parent_id != unit.parent_id:
+        moved = list(
+            AdministrativeUnit.objects.filter(
+                version_id=stored.version_id, path__startswith=stored.path
+            ).values_list("pk", flat=True)
+        )
+        sums_retract(unit_ids=moved)
     unit.save()
     if stored is None or stored.path == unit.path:
+        if moved:
+            sums_restore(unit_ids=moved)
         return unit
     old_path, new_path = stored.path, unit.path
     descendants = AdministrativeUnit.objects.filter(
@@ -391,14 +416,6 @@ def unit_save(*, actor: User, unit: AdministrativeUnit) -> AdministrativeUnit:
     descendants.update(
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1), output_field=CharField())
     )
-    subtree = AdministrativeUnit.objects.filter(
-        version_id=unit.version_id, path__startswith=new_path
-    )
-    periods = set(
-        DataValue.objects.filter(unit__in=subtree).values_list("period_id", flat=True).distinct()
-    )
-    touched = {unit.pk}
-    if stored.parent_id is not None:
-        touched.add(stored.parent_id)
-    results_refresh_many(unit_ids=touched, period_ids=periods)
+    if moved:
+        sums_restore(unit_ids=moved)
     return unit

@@ -9,7 +9,8 @@ from ninja import Router, Schema
 
 from danvan.accounts import access
 from danvan.datasets.queries import period_get
-from danvan.indicators.models import IndicatorResult
+from danvan.indicators.models import Resolution
+from danvan.indicators.results import results_read
 from danvan.lib.periods import InvalidPeriodError
 
 router = Router(tags=["indicators"])
@@ -20,6 +21,19 @@ class TargetOut(Schema):
     value: Decimal
     upper: Decimal | None
     every_year: bool
+
+
+class CoverageOut(Schema):
+    """The reporting units (at the part's level) and forms the figure rests on."""
+
+    level: int
+    units_expected: int
+    units_entered: int
+    units_submitted: int
+    units_approved: int
+    forms_expected: int
+    forms_submitted: int
+    forms_approved: int
 
 
 class ResultOut(Schema):
@@ -43,6 +57,8 @@ class ResultOut(Schema):
     target: TargetOut | None
     achievement: Decimal | None
     status: str
+    basis: str
+    coverage: CoverageOut | None
 
 
 class ErrorOut(Schema):
@@ -61,10 +77,12 @@ def results(
     period: str,
     unit: str | None = None,
     children: bool = False,
+    basis: str | None = None,
 ) -> tuple[int, object]:
     """`resolution` is its number (06-NQ/TU) or slug (06-NQ-TU); `unit` a GSO code of the
     resolution's hierarchy (default: the resolution's territory); `children=true` adds the
-    units directly below."""
+    units directly below; `basis` (approved, submitted, entered) overrides what counts
+    (default: the resolution's own rule)."""
     chosen = access.resolution_for_user(request.user, resolution)
     try:
         period_row = period_get(period)
@@ -79,16 +97,17 @@ def results(
         target_unit = visible.filter(code=unit).first()
     if target_unit is None or not target_unit.path.startswith(chosen.scope_unit.path):
         return 404, {"code": "unit_not_found", "message": f"No unit {unit!r} in your scope."}
-    units = [target_unit.pk]
+    if basis is not None and basis not in Resolution.Basis.values:
+        return 400, {
+            "code": "invalid_basis",
+            "message": f"basis must be one of {', '.join(Resolution.Basis.values)}",
+        }
+    units = [target_unit]
     if children:
-        units += list(visible.filter(parent=target_unit).values_list("pk", flat=True))
-    rows = (
-        IndicatorResult.objects.filter(
-            part__indicator__resolution=chosen, unit_id__in=units, period=period_row
-        )
-        .select_related("part__indicator", "unit", "target")
-        .order_by("unit__path", "part__indicator__number", "part__sort_order")
-    )
+        units += list(visible.filter(parent=target_unit).order_by("path"))
+    rows = results_read(chosen, units=units, period_ids=[period_row.pk], basis=basis)
+    order = {u.pk: i for i, u in enumerate(units)}
+    rows.sort(key=lambda r: (order[r.unit_id], r.part.indicator.number, r.part.sort_order))
     return 200, [
         ResultOut(
             indicator=r.part.indicator.number,
@@ -96,8 +115,8 @@ def results(
             part_name=r.part.name,
             level=r.part.level,
             level_label=r.part.level_label,
-            unit_code=r.unit.code,
-            unit_name=r.unit.name,
+            unit_code=units[order[r.unit_id]].code,
+            unit_name=units[order[r.unit_id]].name,
             period=r.period_id,
             numerator=r.numerator,
             denominator=r.denominator,
@@ -118,6 +137,8 @@ def results(
             else None,
             achievement=r.achievement,
             status=r.status,
+            basis=r.basis,
+            coverage=CoverageOut(**vars(r.coverage)) if r.coverage else None,
         )
         for r in rows
     ]

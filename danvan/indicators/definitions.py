@@ -55,6 +55,46 @@ def _targets(
     return kind, found
 
 
+def _status(path: Path, number: int, data: dict[str, Any]) -> tuple[str, str, set[str] | None]:
+    """(rule, wording when met, codes of the deciding parts — None: all parts)."""
+    where = f"indicator {number}"
+    spec = data.get("status") or {}
+    rule = str(spec.get("rule", Indicator.StatusRule.TARGETS))
+    if rule not in Indicator.StatusRule.values:
+        known = ", ".join(Indicator.StatusRule.values)
+        raise _fail(path, where, f"unknown status rule {rule!r} (known: {known})")
+    decided_by = spec.get("decided_by", "all")
+    codes = {str(p.get("code")) for p in data.get("parts") or []}
+    deciding: set[str] | None
+    if decided_by == "all":
+        deciding = None if codes else set()
+    elif isinstance(decided_by, list):
+        deciding = {str(code) for code in decided_by}
+        unknown = sorted(deciding - codes)
+        if unknown:
+            raise _fail(path, where, f"'decided_by' names parts it does not have: {unknown}")
+    else:
+        raise _fail(path, where, "'decided_by' is 'all' or a list of part codes")
+    if deciding is not None and not deciding:
+        raise _fail(path, where, "no part decides the indicator ('decided_by' is empty)")
+    return rule, str(spec.get("met_text", "")), deciding
+
+
+def _check_deciding(path: Path, indicator: Indicator) -> None:
+    """Judged against targets, an indicator needs a deciding part that has one."""
+    if indicator.status_rule != Indicator.StatusRule.TARGETS:
+        return
+    deciding = indicator.parts.filter(decides=True)
+    if not deciding.exclude(target_kind=IndicatorPart.TargetKind.NONE).exists():
+        codes = ", ".join(deciding.values_list("code", flat=True))
+        raise _fail(
+            path,
+            f"indicator {indicator.number}",
+            f"no deciding part has a target ({codes}): give one a target or judge the "
+            f"indicator by 'baseline'",
+        )
+
+
 @transaction.atomic
 def resolution_load(path: Path) -> Resolution:
     try:
@@ -73,6 +113,17 @@ def resolution_load(path: Path) -> Resolution:
         raise DefinitionError(f"{path.name}: the unit {scope} is not loaded")
     term = head.get("term") or [None, None]
     issued = head["issued_on"]
+    basis = str(head.get("basis", Resolution.Basis.APPROVED))
+    if basis not in Resolution.Basis.values:
+        raise DefinitionError(
+            f"{path.name}: unknown basis {basis!r} (one of {', '.join(Resolution.Basis.values)})"
+        )
+    target_rule = str(head.get("target_rule", Resolution.TargetRule.UPCOMING))
+    if target_rule not in Resolution.TargetRule.values:
+        known = ", ".join(Resolution.TargetRule.values)
+        raise DefinitionError(
+            f"{path.name}: resolution: unknown target rule {target_rule!r} (known: {known})"
+        )
     resolution, _ = Resolution.objects.update_or_create(
         number=head["number"],
         defaults={
@@ -85,14 +136,23 @@ def resolution_load(path: Path) -> Resolution:
             "term_end": int(term[1]),
             "scope_unit": unit,
             "source_file": path.name,
+            "basis": basis,
+            "target_rule": target_rule,
         },
     )
     default_baseline = head.get("baseline")
     kept_indicators = []
     for indicator_data in data.get("indicators") or []:
         number = int(indicator_data["number"])
+        status_rule, met_text, deciding = _status(path, number, indicator_data)
         indicator, _ = Indicator.objects.update_or_create(
-            resolution=resolution, number=number, defaults={"name": indicator_data["name"]}
+            resolution=resolution,
+            number=number,
+            defaults={
+                "name": indicator_data["name"],
+                "status_rule": status_rule,
+                "met_text": met_text,
+            },
         )
         kept_indicators.append(indicator.pk)
         kept_parts = []
@@ -101,8 +161,12 @@ def resolution_load(path: Path) -> Resolution:
             for key in ("code", "name", "level", "numerator"):
                 if not part_data.get(key):
                     raise _fail(path, where, f"'{key}' is missing")
-            for side in ("numerator", "denominator"):
-                text = part_data.get(side)
+            detail = part_data.get("of_which") or {}
+            if detail and not (detail.get("numerator") and detail.get("label")):
+                raise _fail(path, where, "'of_which' needs a numerator and a label")
+            sides = {side: part_data.get(side) for side in ("numerator", "denominator")}
+            sides["of_which"] = detail.get("numerator")
+            for side, text in sides.items():
                 if text:
                     try:
                         expression_parse(str(text), codes)
@@ -130,6 +194,10 @@ def resolution_load(path: Path) -> Resolution:
                     ),
                     "baseline_period": period_get(str(baseline)) if baseline else None,
                     "target_kind": kind,
+                    "decides": deciding is None or part_data["code"] in deciding,
+                    "detail_numerator": str(detail.get("numerator") or ""),
+                    "detail_label": str(detail.get("label") or ""),
+                    "show_previous_year": bool(part_data.get("show_previous_year", False)),
                 },
             )
             kept_parts.append(part.pk)
@@ -144,6 +212,7 @@ def resolution_load(path: Path) -> Resolution:
                 kept_targets.append(target.pk)
             part.targets.exclude(pk__in=kept_targets).delete()
         indicator.parts.exclude(pk__in=kept_parts).delete()
+        _check_deciding(path, indicator)
     resolution.indicators.exclude(pk__in=kept_indicators).delete()
     return resolution
 

@@ -8,6 +8,23 @@ from danvan.geography.models import AdministrativeUnit
 
 
 class Resolution(models.Model):
+    class Basis(models.TextChoices):
+        APPROVED = "approved", _("Approved forms only")
+        SUBMITTED = "submitted", _("Submitted and approved forms")
+        ENTERED = "entered", _("Every figure entered (working view)")
+
+    class TargetRule(models.TextChoices):
+        """Which milestone of a target schedule is in force in a given year."""
+
+        UPCOMING = (
+            "upcoming",
+            _("The nearest milestone at or after the year (after the last: the last)"),
+        )
+        REACHED = (
+            "reached",
+            _("The latest milestone not after the year (before the first: the first)"),
+        )
+
     number = models.CharField(_("number"), max_length=40, unique=True, help_text="06-NQ/TU")
     issued_on = models.DateField(_("issued on"))
     issuing_body = models.CharField(_("issuing body"), max_length=300)
@@ -21,6 +38,20 @@ class Resolution(models.Model):
         related_name="resolutions",
     )
     source_file = models.CharField(_("definition file"), max_length=200, blank=True)
+    basis = models.CharField(
+        _("figures that count"),
+        max_length=10,
+        choices=Basis.choices,
+        default=Basis.APPROVED,
+        help_text=_("Which figures the results and the report rest on."),
+    )
+    target_rule = models.CharField(
+        _("target in force"),
+        max_length=10,
+        choices=TargetRule.choices,
+        default=TargetRule.UPCOMING,
+        help_text=_("Which milestone of a target schedule a year is judged against."),
+    )
 
     class Meta:
         verbose_name = _("resolution")
@@ -36,9 +67,33 @@ class Resolution(models.Model):
 
 
 class Indicator(models.Model):
+    class StatusRule(models.TextChoices):
+        """How the deciding parts' figures judge the indicator as a whole."""
+
+        TARGETS = "targets", _("Each deciding part against its target")
+        BASELINE = "baseline", _("Each deciding part against its baseline (more is better)")
+
     resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="indicators")
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.TextField(_("name"))
+    status_rule = models.CharField(
+        _("judged by"),
+        max_length=10,
+        choices=StatusRule.choices,
+        default=StatusRule.TARGETS,
+        help_text=_(
+            "Not met when a deciding part is not met; otherwise exceeded when one exceeds."
+        ),
+    )
+    met_text = models.CharField(
+        _("wording when met"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Printed in the annex for an indicator without a numeric target, e.g. "
+            "Đảm bảo trang thiết bị làm việc."
+        ),
+    )
 
     class Meta:
         verbose_name = _("indicator")
@@ -97,6 +152,28 @@ class IndicatorPart(models.Model):
     target_kind = models.CharField(
         _("target kind"), max_length=10, choices=TargetKind.choices, default=TargetKind.AT_LEAST
     )
+    decides = models.BooleanField(
+        _("decides the indicator"),
+        default=True,
+        help_text=_("The indicator's status is judged from the parts that decide it."),
+    )
+    detail_numerator = models.CharField(
+        _("of which (expression)"),
+        max_length=500,
+        blank=True,
+        help_text=_("A figure printed beside the result, e.g. #{transfers_in_leaders}."),
+    )
+    detail_label = models.CharField(
+        _("of which (words)"),
+        max_length=100,
+        blank=True,
+        help_text=_("e.g. đồng chí giữ chức vụ lãnh đạo"),
+    )
+    show_previous_year = models.BooleanField(
+        _("show the previous year"),
+        default=False,
+        help_text=_("The annex prints the year before the report's beside the result."),
+    )
 
     class Meta:
         verbose_name = _("indicator part")
@@ -134,64 +211,43 @@ class Target(models.Model):
         return f"{self.value}{bound} ({self.year})"
 
 
-class IndicatorResult(models.Model):
-    """Materialised: one part at one unit for one period, recomputed when figures change."""
+class ElementSum(models.Model):
+    """The materialisation: the figures of one element (and organization type) of the
+    units at `level` summed into one unit above them, for one period — kept by difference
+    as values are saved, imported and approved (`indicators/sums.py`).
 
-    class Status(models.TextChoices):
-        EXCEEDED = "exceeded", _("Exceeded")
-        MET = "met", _("Met")
-        NOT_MET = "not_met", _("Not met")
-        NO_TARGET = "no_target", _("No target")
-        NO_DATA = "no_data", _("No data")
+    Three bases side by side, so an "approved only" read costs what an "everything" one
+    does: every value entered, those of submitted or approved forms, those of approved
+    forms. Counts say how many values each total rests on (averages divide by them).
+    `option` is the organization type's id, 0 for figures without one (a real key, so
+    the upsert has a unique constraint to meet on both databases).
+    """
 
-    # No single-column indexes: the unique (part, unit, period) constraint and the
-    # (unit, period) index already lead with them, and every index slows the bulk rewrite.
-    part = models.ForeignKey(
-        IndicatorPart, on_delete=models.CASCADE, related_name="results", db_index=False
-    )
     unit = models.ForeignKey(
         AdministrativeUnit, on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
-    numerator = models.DecimalField(max_digits=24, decimal_places=4, null=True)
-    denominator = models.DecimalField(max_digits=24, decimal_places=4, null=True)
-    value = models.DecimalField(max_digits=24, decimal_places=6, null=True)
-    target = models.ForeignKey(Target, on_delete=models.SET_NULL, null=True, related_name="+")
-    achievement = models.DecimalField(max_digits=14, decimal_places=6, null=True)
-    baseline_numerator = models.DecimalField(max_digits=24, decimal_places=4, null=True)
-    baseline_value = models.DecimalField(max_digits=24, decimal_places=6, null=True)
-    change_value = models.DecimalField(max_digits=24, decimal_places=6, null=True)
-    change_count = models.DecimalField(max_digits=24, decimal_places=4, null=True)
-    status = models.CharField(max_length=10, choices=Status.choices)
-    computed_at = models.DateTimeField(auto_now=True)
+    level = models.PositiveSmallIntegerField()
+    period_id = models.CharField(max_length=10)
+    element_id = models.IntegerField()
+    option = models.IntegerField(default=0)
+    entered_total = models.DecimalField(max_digits=28, decimal_places=4, default=0)
+    entered_count = models.IntegerField(default=0)
+    submitted_total = models.DecimalField(max_digits=28, decimal_places=4, default=0)
+    submitted_count = models.IntegerField(default=0)
+    approved_total = models.DecimalField(max_digits=28, decimal_places=4, default=0)
+    approved_count = models.IntegerField(default=0)
+    # Values carried from a predecessor through a share that is only an estimate.
+    estimated_count = models.IntegerField(default=0)
 
     class Meta:
-        verbose_name = _("indicator result")
-        verbose_name_plural = _("indicator results")
+        verbose_name = _("element sum")
+        verbose_name_plural = _("element sums")
         constraints = [
-            models.UniqueConstraint(fields=["part", "unit", "period"], name="result_once")
+            models.UniqueConstraint(
+                fields=["unit", "level", "period_id", "element_id", "option"],
+                name="elementsum_key",
+            )
         ]
-        indexes = [models.Index(fields=["unit", "period"], name="result_unit_period_idx")]
 
     def __str__(self) -> str:
-        return f"{self.part} · {self.unit} · {self.period_id} = {self.value}"
-
-
-class PendingRefresh(models.Model):
-    """A unit and period whose results a worker recomputes soon (`results_refresh_for`).
-
-    One row per save: a worker claims every row there is and recomputes them at once, so
-    a burst of saves costs one recomputation, and a row is only visible (claimable) once
-    the save that wrote it has committed, so no save is missed.
-    """
-
-    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="+")
-    period_id = models.CharField(max_length=20)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("pending recomputation")
-        verbose_name_plural = _("pending recomputations")
-
-    def __str__(self) -> str:
-        return f"{self.unit_id} {self.period_id}"
+        return f"{self.unit_id}/{self.level} {self.period_id} {self.element_id}.{self.option}"

@@ -10,14 +10,16 @@ from django.db.models import QuerySet
 
 from danvan.datasets.models import DataValue, Period, Submission
 from danvan.geography.models import AdministrativeUnit
-from danvan.indicators.models import Indicator, IndicatorPart, IndicatorResult, Resolution
+from danvan.indicators.engine import Status
+from danvan.indicators.models import Indicator, IndicatorPart, Resolution
+from danvan.indicators.results import Result, periods_with_values, results_read
 from danvan.lib.expressions import expression_parse
 
 
 @dataclass
 class Card:
     part: IndicatorPart
-    result: IndicatorResult | None
+    result: Result | None
     series: list[tuple[str, Decimal | None]] = field(default_factory=list)
 
 
@@ -28,18 +30,18 @@ class IndicatorBlock:
 
 
 def dashboard_blocks(
-    resolution: Resolution, unit: AdministrativeUnit, period: Period
+    resolution: Resolution, unit: AdministrativeUnit, period: Period, basis: str | None = None
 ) -> list[IndicatorBlock]:
     """The parts that apply at `unit` with this period's result and the unit's history."""
-    indicators = list(resolution.indicators.prefetch_related("parts__targets"))
-    results = (
-        IndicatorResult.objects.filter(part__indicator__resolution=resolution, unit=unit)
-        .select_related("target")
-        .order_by("period__start_date")
+    indicators = list(
+        resolution.indicators.prefetch_related("parts__targets", "parts__baseline_period")
     )
-    by_part: dict[int, list[IndicatorResult]] = defaultdict(list)
-    for row in results:
-        by_part[row.part_id].append(row)
+    parts = [p for i in indicators for p in i.parts.all() if p.level >= unit.level]
+    periods = sorted({*periods_with_values(), period.pk})
+    by_part: dict[int, list[Result]] = defaultdict(list)
+    for row in results_read(resolution, units=[unit], period_ids=periods, parts=parts, basis=basis):
+        if row.status != Status.NO_DATA or row.period_id == period.pk:
+            by_part[row.part_id].append(row)
     blocks = []
     for indicator in indicators:
         cards = []
@@ -48,7 +50,8 @@ def dashboard_blocks(
                 continue
             history = by_part.get(part.pk, [])
             current = next((r for r in history if r.period_id == period.id), None)
-            cards.append(Card(part, current, [(r.period_id, r.value) for r in history]))
+            series = [(r.period_id, r.value) for r in history if r.status != Status.NO_DATA]
+            cards.append(Card(part, current, series))
         if cards:
             blocks.append(IndicatorBlock(indicator, cards))
     return blocks
@@ -59,13 +62,17 @@ def children_ranked(
     unit: AdministrativeUnit,
     period: Period,
     visible: QuerySet[AdministrativeUnit],
-) -> list[IndicatorResult]:
-    rows = list(
-        IndicatorResult.objects.filter(
-            part=part, period=period, unit__parent=unit, unit__in=visible
-        ).select_related("unit", "target")
+    basis: str | None = None,
+) -> list[Result]:
+    children = list(visible.filter(parent=unit))
+    rows = results_read(
+        part.indicator.resolution,
+        units=children,
+        period_ids=[period.pk],
+        parts=[part],
+        basis=basis,
     )
-    rows.sort(key=lambda r: (r.value is None, -(r.value or 0), r.unit.name))
+    rows.sort(key=lambda r: (r.value is None, -(r.value or 0), r.unit.name if r.unit else ""))
     return rows
 
 
@@ -111,9 +118,19 @@ def part_sources(
 
 
 def latest_period_with_results(resolution: Resolution) -> Period | None:
+    """The latest yearly period holding any figure of the resolution's elements."""
+    codes = set()
+    for part in IndicatorPart.objects.filter(indicator__resolution=resolution):
+        codes |= {ref.code for ref in expression_parse(part.numerator).refs}
+        if part.denominator:
+            codes |= {ref.code for ref in expression_parse(part.denominator).refs}
     period_id = (
-        IndicatorResult.objects.filter(part__indicator__resolution=resolution)
-        .exclude(status=IndicatorResult.Status.NO_DATA)
+        DataValue.objects.filter(
+            element__code__in=codes,
+            period__type="yearly",
+            unit__version_id=resolution.scope_unit.version_id,
+            unit__path__startswith=resolution.scope_unit.path,
+        )
         .order_by("-period__start_date")
         .values_list("period_id", flat=True)
         .first()

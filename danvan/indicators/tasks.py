@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from danvan.indicators.services import results_recompute_all, results_refresh_pending
+from danvan.indicators.services import results_recompute_all
 
 
 @task()
 def results_recompute_all_task() -> int:
-    """The full recomputation, for the worker (`compute_indicators --background`)."""
+    """The full rebuild of the sums, for the worker (`compute_indicators --background`)."""
     return results_recompute_all()
-
-
-@task()
-def results_refresh_pending_task() -> int:
-    """Recompute the results behind recent saves and approvals (many saves, one run)."""
-    return results_refresh_pending()

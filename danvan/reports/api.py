@@ -35,6 +35,7 @@ class LocationOut(Schema):
 
 class FindingOut(Schema):
     rule: str
+    title: str
     severity: str
     location: LocationOut
     quote: str
@@ -60,6 +61,7 @@ def _finding_out(item: Finding) -> FindingOut:
     where = item.location
     return FindingOut(
         rule=item.rule,
+        title=item.title,
         severity=str(item.severity),
         location=LocationOut(
             key=where.key,

@@ -15,17 +15,21 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, Sum
 
-from danvan.datasets.models import Period
+from danvan.datasets.models import DataElement, DataValue, Period
+from danvan.datasets.queries import ValueLookup
 from danvan.geography.models import AdministrativeUnit
-from danvan.indicators.models import Indicator, IndicatorPart, IndicatorResult, Resolution, Target
+from danvan.indicators.engine import Status, judge, target_for
+from danvan.indicators.models import Indicator, IndicatorPart, Resolution, Target
+from danvan.indicators.results import Result, results_read
+from danvan.indicators.verdicts import PartFigures, Verdict, indicator_verdicts
+from danvan.lib.expressions import expression_parse
 from danvan.lib.numbers import format_vn_number
 from danvan.reports.models import ReportProfile
 from danvan.reports.wording import Wording, wording_load
 
 NO_DATA = "chưa có số liệu"
-Status = IndicatorResult.Status
 TargetKind = IndicatorPart.TargetKind
 LEVEL_LABELS = {1: "Cấp tỉnh", 2: "Cấp huyện", 3: "Cấp xã"}
 
@@ -61,7 +65,10 @@ def fmt_money(value: Decimal | None) -> str:
         return NO_DATA
     for size, word in ((Decimal(10) ** 9, "tỷ đồng"), (Decimal(10) ** 6, "triệu đồng")):
         if abs(value) >= size:
-            return f"{fmt_rate(value / size)} {word}"
+            amount = fmt_rate(value / size)
+            if "," in amount:  # 2,80 → 2,8: money in millions is not a rate
+                amount = amount.rstrip("0")
+            return f"{amount} {word}"
     return f"{fmt_count(value, pad=False)} đồng"
 
 
@@ -138,6 +145,8 @@ class Report:
     unit: AdministrativeUnit
     period: Period
     date: datetime.date
+    date_is_default: bool
+    former: bool
     profile: ReportProfile
     header: dict[str, str]
     title: str
@@ -153,6 +162,12 @@ class Report:
     figures: list[FigureRow] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    target_rule: str = Resolution.TargetRule.UPCOMING
+    verdicts: list[Verdict] = field(default_factory=list)
+
+    @property
+    def target_rule_label(self) -> str:
+        return str(Resolution.TargetRule(self.target_rule).label)
 
     @property
     def filename_stem(self) -> str:
@@ -190,6 +205,29 @@ def profile_for(unit: AdministrativeUnit, day: datetime.date) -> ReportProfile:
     )
 
 
+def report_date_default(period: Period, today: datetime.date | None = None) -> datetime.date:
+    """The end of the report period for a past period, otherwise today: a report on 2021
+    is dated (and issued by whoever issued reports) at the end of 2021 unless the user
+    says otherwise."""
+    today = today or datetime.date.today()
+    return period.end_date if period.end_date < today else today
+
+
+def ceased_check(unit: AdministrativeUnit, period: Period) -> None:
+    """Refuses a report on a unit that no longer existed in the period, naming the units
+    that took over its territory."""
+    if unit.valid_to is None or unit.valid_to >= period.start_date:
+        return
+    from danvan.geography.queries import units_holding_place_on
+
+    successors = units_holding_place_on(unit, period.start_date)
+    names = "; ".join(f"{u.name} (mã {u.code})" for u in successors) or "chưa có liên kết kế thừa"
+    raise ReportError(
+        f"{unit.name} chỉ tồn tại đến ngày {fmt_date(unit.valid_to)}, trước kỳ {period.id}: "
+        f"hãy làm báo cáo cho đơn vị kế thừa: {names}."
+    )
+
+
 def parts_for(resolution: Resolution, unit: AdministrativeUnit) -> list[IndicatorPart]:
     """The parts a report of `unit` covers: those whose figures lie at its level or below."""
     return [
@@ -215,25 +253,36 @@ def report_build(
     wording: Wording | None = None,
     charts: bool = True,
     number: str = "",
+    target_rule: str | None = None,
 ) -> Report:
-    """The report of `unit` for `period` against each part's baseline (or `baseline`).
+    """The report of `unit` for `period` against each part's baseline (or `baseline`),
+    each year judged against the target `target_rule` puts in force (default: the
+    resolution's rule).
 
     The caller has checked the user's access to the resolution and the unit.
-    Raises ReportError when the unit lies outside the resolution's territory or the
-    period has no figures for it.
+    Raises ReportError when the unit lies outside the resolution's territory, the
+    period has no figures for it or the target rule does not exist.
     """
     from danvan.reports.narrative import narrative_build
 
     scope = resolution.scope_unit
     if unit.version_id != scope.version_id or not unit.path.startswith(scope.path):
         raise ReportError(f"{unit} không thuộc địa bàn của {resolution}.")
+    ceased_check(unit, period)
     wording = wording or wording_load()
-    day = date or datetime.date.today()
+    day = date or report_date_default(period)
     profile = profile_for(unit, day)
+    # After the unit ceased (Hậu Giang after 30/6/2025), the report names it as former.
+    former = unit.valid_to is not None and day > unit.valid_to
+    territory = wording("document.territory_former", unit=lower_first(unit.name)) if former else ""
     parts = parts_for(resolution, unit)
     if not parts:
         raise ReportError(f"{resolution} không có chỉ tiêu nào ở cấp của {unit}.")
-    current = _results(parts, unit, [period.id])
+    rule = target_rule or resolution.target_rule
+    if rule not in Resolution.TargetRule.values:
+        known = ", ".join(f"“{value}”" for value in Resolution.TargetRule.values)
+        raise ReportError(f"Không có cách chọn chỉ tiêu “{rule}” (dùng được: {known}).")
+    current = _results(parts, unit, [period.id], rule=rule)
     if all(
         (row := current.get((part.pk, period.id))) is None or row.status == Status.NO_DATA
         for part in parts
@@ -243,7 +292,8 @@ def report_build(
             f"chỉ tiêu trước khi làm báo cáo."
         )
     baselines = {part.pk: _baseline_id(part, baseline) for part in parts}
-    before = _results(parts, unit, sorted({b for b in baselines.values() if b}))
+    before = _results(parts, unit, sorted({b for b in baselines.values() if b}), rule=rule)
+    previous = _results(parts, unit, [str(period.start_date.year - 1)], rule=rule)
     years = period.start_date.year - resolution.issued_on.year
     common = {
         "resolution": resolution.number,
@@ -252,6 +302,7 @@ def report_build(
         "resolution_title": resolution.title,
         "reporting_body": profile.reporting_body,
         "years": fmt_count(max(years, 1)),
+        "territory": f" {territory}" if territory else "",
     }
     symbol = profile.symbol_pattern.format(number=number or "\u00a0" * 6)
     report = Report(
@@ -259,6 +310,8 @@ def report_build(
         unit=unit,
         period=period,
         date=day,
+        date_is_default=date is None,
+        former=former,
         profile=profile,
         header={
             "parent_body": profile.parent_body,
@@ -271,8 +324,9 @@ def report_build(
         intro=wording("document.intro", **common),
         closing=wording("document.closing", **common),
     )
+    # The resolution's own issuer, whoever issues the report.
     report.annex_title = wording(
-        "annex.title", resolution=resolution.number, issuer=profile.issuer
+        "annex.title", resolution=resolution.number, issuing_body=resolution.issuing_body.upper()
     ).split("\n")
     report.annex_attached = wording(
         "annex.attached",
@@ -281,10 +335,33 @@ def report_build(
         reporting_body=profile.reporting_body,
     )
     report.annex_columns = wording.items("annex.columns")
-    report.annex = _annex(parts, period, current, before, baselines, wording, report.missing)
-    report.figures = _figures(parts, unit, period, baselines)
+    report.target_rule = rule
+    report.verdicts = indicator_verdicts(
+        PartFigures(
+            part=part,
+            value=row.value if (row := current.get((part.pk, period.id))) else None,
+            baseline=then.value
+            if (then := before.get((part.pk, baselines[part.pk] or "")))
+            else None,
+            status=row.status if row else Status.NO_DATA,
+        )
+        for part in parts
+    )
+    report.annex = _annex(
+        parts,
+        period,
+        current,
+        before,
+        baselines,
+        wording,
+        report.missing,
+        previous=previous,
+        details=_details(parts, unit, period, resolution.term_start),
+        verdicts={v.indicator.pk: v for v in report.verdicts},
+    )
+    report.figures = _figures(parts, unit, period, baselines, rule)
     if charts:
-        report.charts = _charts(parts, unit)
+        report.charts = _charts(parts, unit, rule)
     narrative_build(report, parts, current, wording, common)
     return report
 
@@ -298,14 +375,74 @@ def _baseline_id(part: IndicatorPart, chosen: Period | None) -> str | None:
 
 
 def _results(
-    parts: list[IndicatorPart], unit: AdministrativeUnit, period_ids: list[str]
-) -> dict[tuple[int, str], IndicatorResult]:
-    if not period_ids:
+    parts: list[IndicatorPart],
+    unit: AdministrativeUnit,
+    period_ids: list[str],
+    *,
+    rule: str = Resolution.TargetRule.UPCOMING,
+) -> dict[tuple[int, str], Result]:
+    if not period_ids or not parts:
         return {}
-    rows = IndicatorResult.objects.filter(
-        part__in=parts, unit=unit, period_id__in=period_ids
-    ).select_related("target")
+    rows = results_read(
+        parts[0].indicator.resolution,
+        units=[unit],
+        period_ids=period_ids,
+        parts=parts,
+        target_rule=rule,
+    )
     return {(row.part_id, row.period_id): row for row in rows}
+
+
+def _judged(
+    part: IndicatorPart, period_id: str, value: Decimal | None, rule: str
+) -> tuple[Target | None, Decimal | None, str]:
+    """(target in force, achievement, status) of a value of `part` in a yearly period."""
+    target = None
+    if part.target_kind != TargetKind.NONE and period_id[:4].isdigit():
+        target = target_for(list(part.targets.all()), int(period_id[:4]), rule=rule)
+    achievement, status = judge(part.target_kind, value, target)
+    return target, achievement, status
+
+
+def _details(
+    parts: list[IndicatorPart], unit: AdministrativeUnit, period: Period, term_start: int
+) -> dict[int, Decimal | None]:
+    """Each part's "of which" figure, from the figures of the units at the part's level
+    under `unit`, over the same years as the part (the term's, or the period's)."""
+    wanted = [part for part in parts if part.detail_numerator]
+    year = period.start_date.year
+    found: dict[int, Decimal | None] = {}
+    for part in wanted:
+        expression = expression_parse(part.detail_numerator)
+        codes = {ref.code for ref in expression.refs}
+        years = [year]
+        if part.accumulation == IndicatorPart.Accumulation.TERM:
+            years = list(range(term_start, year + 1))
+        stocks = set(
+            DataElement.objects.filter(
+                code__in=codes, aggregation=DataElement.Aggregation.LAST
+            ).values_list("code", flat=True)
+        )
+        rows = (
+            DataValue.objects.filter(
+                unit__version_id=unit.version_id,
+                unit__path__startswith=unit.path,
+                unit__level=part.level,
+                element__code__in=codes,
+                period_id__in=[str(y) for y in years],
+            )
+            .values_list("element__code", "organization_type__code", "period_id")
+            .annotate(total=Sum("value"))
+            .order_by("period_id")
+        )
+        figures: dict[tuple[str, str | None], Decimal] = defaultdict(Decimal)
+        for code, option, _period_id, total in rows:
+            if code in stocks:
+                figures[(code, option)] = Decimal(total)
+            else:
+                figures[(code, option)] += Decimal(total)
+        found[part.pk] = expression.evaluate(ValueLookup.of_figures(dict(figures)))
+    return found
 
 
 # --- the annex ---------------------------------------------------------------------------
@@ -326,9 +463,7 @@ def _groups(parts: list[IndicatorPart]) -> list[list[IndicatorPart]]:
     return groups
 
 
-def _change(
-    wording: Wording, part: IndicatorPart, now: IndicatorResult, then: IndicatorResult
-) -> str | None:
+def _change(wording: Wording, part: IndicatorPart, now: Result, then: Result) -> str | None:
     """Counts when the count moved the same way as the rate (or for plain counts);
     otherwise the rate's change in percentage points."""
     if now.value is None or then.value is None:
@@ -351,9 +486,7 @@ def _change(
     return wording("change.none")
 
 
-def _rate_line(
-    wording: Wording, part: IndicatorPart, row: IndicatorResult | None, name: str
-) -> str:
+def _rate_line(wording: Wording, part: IndicatorPart, row: Result | None, name: str) -> str:
     if row is None or row.value is None:
         return wording("annex.named", name=name, text=NO_DATA)
     return wording(
@@ -377,11 +510,15 @@ def _target_text(target: Target | None, decimals: int) -> str:
 def _annex(
     parts: list[IndicatorPart],
     period: Period,
-    current: dict[tuple[int, str], IndicatorResult],
-    before: dict[tuple[int, str], IndicatorResult],
+    current: dict[tuple[int, str], Result],
+    before: dict[tuple[int, str], Result],
     baselines: dict[int, str | None],
     wording: Wording,
     missing: list[str],
+    *,
+    previous: dict[tuple[int, str], Result],
+    details: dict[int, Decimal | None],
+    verdicts: dict[int, Verdict],
 ) -> list[AnnexRow]:
     by_indicator: dict[int, list[IndicatorPart]] = defaultdict(list)
     indicators: dict[int, Indicator] = {}
@@ -446,6 +583,16 @@ def _annex(
                         noun=noun,
                         change=change or NO_DATA + " kỳ trước",
                     )
+                if part.detail_numerator and now is not None and now.value is not None:
+                    detail = details.get(part.pk)
+                    text = wording(
+                        "annex.of_which" if detail is not None else "annex.of_which_missing",
+                        text=text,
+                        value=fmt_count(detail),
+                        label=part.detail_label,
+                    )
+                if part.show_previous_year:
+                    text = _with_previous(wording, part, text, year - 1, previous)
                 result_lines.append(f"{bullet}{text}.")
                 # comparison
                 if now is None or now.value is None:
@@ -470,7 +617,7 @@ def _annex(
                 if text not in compare_lines or part.target_kind != TargetKind.NONE:
                     compare_lines.append(f"{text}.")
             if all(p.target_kind == TargetKind.NONE for p in group):
-                compare_lines = [f"{wording('annex.no_numeric_target')}."]
+                compare_lines = [f"{_qualitative(wording, indicator, verdicts)}."]
             rows.append(
                 AnnexRow(
                     number=str(indicator.number),
@@ -484,6 +631,37 @@ def _annex(
     return rows
 
 
+def _with_previous(
+    wording: Wording,
+    part: IndicatorPart,
+    text: str,
+    year: int,
+    previous: dict[tuple[int, str], Result],
+) -> str:
+    """'…, năm 2020 là 373/375' — the year before the report's, as the seed prints it."""
+    row = previous.get((part.pk, str(year)))
+    if row is None or row.value is None:
+        return wording("annex.previous", text=text, year=year, figure=NO_DATA)
+    if part.is_rate:
+        figure = f"{fmt_count(row.numerator, pad=False)}/{fmt_count(row.denominator, pad=False)}"
+    else:
+        figure = f"{fmt_count(row.value)} {part.count_noun or part.unit_of_measure}".strip()
+    return wording("annex.previous", text=text, year=year, figure=figure)
+
+
+def _qualitative(wording: Wording, indicator: Indicator, verdicts: dict[int, Verdict]) -> str:
+    """The comparison of an indicator without a numeric target: its `met_text` when the
+    figures meet its rule, "Chưa …" when they do not."""
+    verdict = verdicts.get(indicator.pk)
+    if not indicator.met_text or verdict is None:
+        return wording("annex.no_numeric_target")
+    if verdict.status in (Status.EXCEEDED, Status.MET):
+        return indicator.met_text
+    if verdict.status == Status.NOT_MET:
+        return wording("annex.qualitative_not_met", text=lower_first(indicator.met_text))
+    return NO_DATA
+
+
 # --- figures and charts ------------------------------------------------------------------
 
 
@@ -492,41 +670,50 @@ def _figures(
     unit: AdministrativeUnit,
     period: Period,
     baselines: dict[int, str | None],
+    rule: str = Resolution.TargetRule.UPCOMING,
 ) -> list[FigureRow]:
     """Every unit's result behind the annex: the report period and the baselines, for the
     unit and every unit under it down to each part's level."""
     period_ids = {period.id, *(b for b in baselines.values() if b)}
     by_pk = {part.pk: part for part in parts}
     labels = dict(Status.choices)
-    rows = (
-        IndicatorResult.objects.filter(
-            part__in=parts,
-            period_id__in=period_ids,
-            unit__version_id=unit.version_id,
-            unit__path__startswith=unit.path,
-        )
-        .order_by("part__indicator__number", "part__sort_order", "period_id", "unit__path")
-        .values_list(
-            "part_id",
-            "unit__code",
-            "unit__name",
-            "unit__level",
-            "period_id",
-            "numerator",
-            "denominator",
-            "value",
-            "target__value",
-            "target__upper",
-            "achievement",
-            "status",
-        )
+    units = list(
+        AdministrativeUnit.objects.within(unit)
+        .filter(level__lte=max((p.level for p in parts), default=0))
+        .order_by("path")
     )
+    results = results_read(
+        parts[0].indicator.resolution,
+        units=units,
+        period_ids=sorted(period_ids),
+        parts=parts,
+        coverage=False,
+    )
+    order = {u.pk: i for i, u in enumerate(units)}
+    results.sort(
+        key=lambda r: (r.part.indicator.number, r.part.sort_order, r.period_id, order[r.unit_id])
+    )
+    rows = [
+        (
+            r.part_id,
+            r.unit.code if r.unit else "",
+            r.unit.name if r.unit else "",
+            r.unit.level if r.unit else 0,
+            r.period_id,
+            r.numerator,
+            r.denominator,
+            r.value,
+        )
+        for r in results
+    ]
     figures = []
-    for part_id, code, name, level, period_id, *numbers, status in rows:
+    for part_id, code, name, level, period_id, numerator, denominator, value in rows:
         part = by_pk[part_id]
         if period_id != period.id and period_id != baselines.get(part_id):
             continue
-        numerator, denominator, value, target, upper, achievement = numbers
+        in_force, achievement, status = _judged(part, period_id, value, rule)
+        target = in_force.value if in_force else None
+        upper = in_force.upper if in_force else None
         figures.append(
             FigureRow(
                 indicator=part.indicator.number,
@@ -549,23 +736,26 @@ def _figures(
     return figures
 
 
-def _charts(parts: list[IndicatorPart], unit: AdministrativeUnit) -> list[Chart]:
+def _charts(
+    parts: list[IndicatorPart],
+    unit: AdministrativeUnit,
+    rule: str = Resolution.TargetRule.UPCOMING,
+) -> list[Chart]:
     from danvan.indicators.charts import progress_spec
 
-    history: dict[int, list[IndicatorResult]] = defaultdict(list)
-    for row in (
-        IndicatorResult.objects.filter(part__in=parts, unit=unit)
-        .select_related("target")
-        .order_by("period__start_date")
-    ):
-        if row.period_id.isdigit():
-            history[row.part_id].append(row)
+    history: dict[int, list[Result]] = defaultdict(list)
+    if parts:
+        for row in results_read(
+            parts[0].indicator.resolution, units=[unit], parts=parts, coverage=False
+        ):
+            if row.period_id.isdigit() and row.status != Status.NO_DATA:
+                history[row.part_id].append(row)
     charts = []
     for part in parts:
         rows = history.get(part.pk, [])
         if not any(r.value is not None for r in rows):
             continue
-        target = rows[-1].target
+        target = _judged(part, rows[-1].period_id, rows[-1].value, rule)[0]
         title = " – ".join(
             t for t in (f"{part.indicator.number}. {part.level_label}".strip(), part.name) if t
         )

@@ -6,6 +6,7 @@ Nothing here holds a transaction open, so progress goes straight to the job's ro
 
 from __future__ import annotations
 
+import datetime
 import logging
 import uuid
 from pathlib import Path
@@ -50,6 +51,8 @@ def report_job_create(
     period: Period,
     baseline: Period | None,
     fmt: str,
+    report_date: datetime.date | None = None,
+    target_rule: str = "",
 ) -> ReportJob:
     """A job waiting for the worker; the caller enqueues it."""
     if fmt not in FORMATS:
@@ -62,6 +65,8 @@ def report_job_create(
         period=period,
         baseline=baseline,
         format=fmt,
+        report_date=report_date,
+        target_rule=target_rule,
     )
 
 
@@ -83,6 +88,8 @@ def report_job_run(*, job: ReportJob) -> ReportJob:
             unit=job.unit,
             period=job.period,
             baseline=job.baseline,
+            date=job.report_date,
+            target_rule=job.target_rule or None,
             charts=job.format != "xlsx",
         )
         _step(job, ReportJob.Status.RUNNING, 50)

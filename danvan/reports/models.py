@@ -118,6 +118,8 @@ class ReportJob(models.Model):
     baseline = models.ForeignKey(
         "datasets.Period", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    report_date = models.DateField(_("report date"), null=True, blank=True)
+    target_rule = models.CharField(_("target in force"), max_length=10, blank=True)
     format = models.CharField(_("format"), max_length=10)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)

@@ -11,7 +11,6 @@ Stocks (members, households) are the report period's.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -19,7 +18,9 @@ from django.db.models import Count, Sum
 
 from danvan.datasets.models import DataElement, DataValue
 from danvan.geography.models import AdministrativeUnit
-from danvan.indicators.models import IndicatorPart, IndicatorResult
+from danvan.indicators.engine import Status
+from danvan.indicators.models import IndicatorPart
+from danvan.indicators.results import Result
 from danvan.organizations.models import OrganizationType
 from danvan.reports.exporter import (
     LEVEL_LABELS,
@@ -29,6 +30,7 @@ from danvan.reports.exporter import (
     fmt_count,
     fmt_money,
     fmt_rate,
+    lower_first,
 )
 from danvan.reports.wording import Wording
 
@@ -73,7 +75,12 @@ CODES = (
     "scholarships_value",
     "works",
     "members_out_of_poverty",
+    "cadre_heads_party_standing",
+    "cadre_heads_party_executive",
+    "voters",
+    "voters_voted",
 )
+SEATS = (("cadre_heads_party_standing", "standing"), ("cadre_heads_party_executive", "executive"))
 
 
 class Figures:
@@ -115,6 +122,11 @@ class Figures:
             and (option is None or opt == option)
         ]
         return sum(found, Decimal(0)) if found else None
+
+    def last_year(self, code: str, years: range) -> int | None:
+        """The latest year of `years` with a figure of `code` (elections: not every year)."""
+        found = [y for (c, _, _, y) in self.values if c == code and y in years]
+        return max(found) if found else None
 
     def levels(self, code: str, years: range) -> list[int]:
         return sorted({lv for (c, lv, _, y) in self.values if c == code and y in years})
@@ -172,7 +184,7 @@ class _Writer:
 def narrative_build(
     report: Report,
     parts: list[IndicatorPart],
-    current: dict[tuple[int, str], IndicatorResult],
+    current: dict[tuple[int, str], Result],
     wording: Wording,
     common: dict[str, str],
 ) -> None:
@@ -206,6 +218,18 @@ def narrative_build(
             for level in figures.levels(code, years)
         ]
 
+    def nonzero(code: str, years: range, key: str) -> list[str]:
+        """By level, leaving out the levels whose figures add up to nothing."""
+        return [
+            wording(
+                f"narrative.{key}",
+                level=LEVEL_LABELS.get(level, str(level)).lower(),
+                count=count(code, years, level=level),
+            )
+            for level in figures.levels(code, years)
+            if figures.total(code, years, level=level)
+        ]
+
     # I. Situation
     w.heading("heading1", "situation")
     under = dict(
@@ -215,7 +239,7 @@ def narrative_build(
         .values_list("level", "n")
     )
     territory = {
-        "unit": unit.name,
+        "unit": f"{unit.name} (cũ)" if report.former else unit.name,
         "districts": fmt_count(under.get(2, 0)),
         "communes": fmt_count(under.get(3, 0)),
         "hamlets": fmt_count(under.get(4, 0)),
@@ -273,7 +297,10 @@ def narrative_build(
         notes={
             "fn": (
                 "inspection_note",
-                _capitalised(by_level("party_inspections", after_baseline, "inspection_part")),
+                _capitalised(
+                    nonzero("surveys", after_baseline, "survey_part")
+                    + nonzero("party_inspections", after_baseline, "inspection_part")
+                ),
             )
         },
     )
@@ -281,20 +308,25 @@ def narrative_build(
 
     w.heading("heading2", "outcome")
     w.heading("heading3", "indicators")
-    judged = [
-        (part, row)
-        for part in parts
-        if (row := current.get((part.pk, period.id))) is not None
-        and row.status
-        in (
-            IndicatorResult.Status.EXCEEDED,
-            IndicatorResult.Status.MET,
-            IndicatorResult.Status.NOT_MET,
-        )
-    ]
-    statuses: defaultdict[str, int] = defaultdict(int)
-    for _, row in judged:
-        statuses[row.status] += 1
+    verdicts = report.verdicts
+    judged = [v for v in verdicts if v.status != Status.NO_TARGET]
+    summary = []
+    for status, key in (
+        (Status.EXCEEDED, "indicators_exceeded"),
+        (Status.MET, "indicators_met"),
+        (Status.NOT_MET, "indicators_not_met"),
+        (Status.NO_DATA, "indicators_no_data"),
+    ):
+        numbers = [str(v.indicator.number) for v in judged if v.status == status]
+        if numbers:
+            summary.append(
+                wording(
+                    f"narrative.{key}",
+                    count=fmt_count(len(numbers), pad=False),
+                    total=fmt_count(len(judged), pad=False),
+                    numbers=", ".join(numbers),
+                )
+            )
     not_met = [
         wording(
             "narrative.indicators_part",
@@ -309,19 +341,27 @@ def narrative_build(
             ),
             value=fmt_rate(row.value, part.decimals),
             target=fmt_rate(row.target.value if row.target else None, part.decimals),
+            noun=part.unit_of_measure,
         )
-        for part, row in judged
-        if row.status == IndicatorResult.Status.NOT_MET
+        if verdict.indicator.status_rule == verdict.indicator.StatusRule.TARGETS
+        else wording(
+            "narrative.indicators_part_baseline",
+            part=f"chỉ tiêu số {part.indicator.number} – {lower_first(part.name)}",
+            value=fmt_count(row.value),
+            baseline=fmt_count(row.baseline_value),
+            noun=part.count_noun or part.unit_of_measure,
+        )
+        for verdict in judged
+        if verdict.status == Status.NOT_MET
+        for part, status in verdict.deciding
+        if status == Status.NOT_MET and (row := current.get((part.pk, period.id))) is not None
     ]
     w.paragraph(
         "indicators",
         "Kết quả thực hiện các chỉ tiêu",
         {
-            "total": fmt_count(len(judged)),
             "resolution": resolution.number,
-            "exceeded": fmt_count(statuses[IndicatorResult.Status.EXCEEDED]),
-            "met": fmt_count(statuses[IndicatorResult.Status.MET]),
-            "not_met": fmt_count(statuses[IndicatorResult.Status.NOT_MET]),
+            "summary": "; ".join(summary) if summary else NO_DATA,
         },
         notes={"fn": ("indicators_note", not_met)},
     )
@@ -359,6 +399,31 @@ def narrative_build(
             )
         },
     )
+    seat_parts = []
+    for level in sorted({lv for code, _ in SEATS for lv in figures.levels(code, this_year)}):
+        held = [
+            wording(
+                f"narrative.seat_{kind}",
+                count=fmt_count(total),
+                head=_head(wording, option, names),
+            )
+            for option in order
+            for code, kind in SEATS
+            if (total := figures.total(code, this_year, level=level, option=option))
+        ]
+        if held:
+            label = LEVEL_LABELS.get(level, str(level))
+            seat_parts.append(wording("narrative.seats_part", level=label, parts="; ".join(held)))
+    w.paragraph(
+        "seats",
+        "Người đứng đầu MTTQ và các đoàn thể tham gia cấp ủy",
+        {
+            "standing": count("cadre_heads_party_standing", this_year),
+            "executive": count("cadre_heads_party_executive", this_year),
+        },
+        notes={"fn": ("seats_note", seat_parts)},
+    )
+    _funds(w, unit, year, names)
     w.paragraph(
         "transfers",
         "Điều động cán bộ",
@@ -426,6 +491,20 @@ def narrative_build(
         "Góp ý xây dựng Đảng, chính quyền",
         {"contributions": count("contributions", after_baseline)},
     )
+    election = figures.last_year("voters", range(term.start, year + 1))
+    ballot = range(election, election + 1) if election else this_year
+    w.paragraph(
+        "turnout",
+        "Vận động cử tri đi bầu cử",
+        {
+            "year": str(election or year),
+            "turnout": _rate(
+                figures.total("voters_voted", ballot), figures.total("voters", ballot)
+            ),
+            "voted": count("voters_voted", ballot),
+            "voters": count("voters", ballot),
+        },
+    )
     received = figures.total("mediation_received", after_baseline)
     w.paragraph(
         "mediation",
@@ -469,6 +548,49 @@ def narrative_build(
         w.assessment(key)
     w.heading("heading1", "tasks")
     w.assessment("tasks")
+
+
+def _head(wording: Wording, option: str, names: dict[str, str]) -> str:
+    """'Chủ tịch MTTQ', 'Bí thư Đoàn thanh niên': the wording's title of the organization's
+    head, or 'người đứng đầu <organization>' for one the wording does not name."""
+    key = f"heads.{option}"
+    if key in wording.phrases:
+        return wording(key)
+    return wording("heads.other", organization=names.get(option, option))
+
+
+def _funds(w: _Writer, unit: AdministrativeUnit, year: int, names: dict[str, str]) -> None:
+    """The highest and the lowest operating funds of a commune-level body, with its name."""
+    rows = DataValue.objects.filter(
+        unit__version_id=unit.version_id,
+        unit__path__startswith=unit.path,
+        unit__level=AdministrativeUnit.Level.COMMUNE,
+        element__code="operating_funds",
+        period_id=str(year),
+    ).select_related("unit__parent", "organization_type")
+    highest = rows.order_by("-value", "unit__path", "organization_type__sort_order").first()
+    lowest = rows.order_by("value", "unit__path", "organization_type__sort_order").first()
+
+    def body(value: DataValue | None) -> str:
+        if value is None:
+            return NO_DATA
+        where = [lower_first(value.unit.name)]
+        if value.unit.parent is not None and value.unit.parent.level > 1:
+            where.append(value.unit.parent.name)
+        who = names.get(value.organization_type.code, "") if value.organization_type else ""
+        return " ".join(t for t in (who, ", ".join(where)) if t)
+
+    w.paragraph(
+        "funds",
+        "Kinh phí hoạt động của MTTQ và các đoàn thể cấp xã",
+        {
+            "year": str(year),
+            "highest": fmt_money(highest.value) if highest else NO_DATA,
+            "highest_body": body(highest),
+            "lowest": fmt_money(lowest.value) if lowest else NO_DATA,
+            "lowest_body": body(lowest),
+        },
+    )
 
 
 def _capitalised(parts: list[str]) -> list[str]:

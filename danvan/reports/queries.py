@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from danvan.datasets.models import Period
+from danvan.datasets.models import DataValue, Period
 from danvan.geography.models import AdministrativeUnit
-from danvan.indicators.models import IndicatorPart, IndicatorResult, Resolution
+from danvan.indicators.models import IndicatorPart, Resolution
 from danvan.lib.text import fold
 from danvan.reports.exporter import ReportError
 
@@ -30,12 +30,11 @@ def report_units(
 
 
 def report_periods(resolution: Resolution) -> QuerySet[Period]:
-    """Yearly periods with computed results."""
-    ids = (
-        IndicatorResult.objects.filter(part__indicator__resolution=resolution)
-        .exclude(status=IndicatorResult.Status.NO_DATA)
-        .values("period_id")
-    )
+    """Yearly periods holding figures of the resolution's territory."""
+    ids = DataValue.objects.filter(
+        unit__version_id=resolution.scope_unit.version_id,
+        unit__path__startswith=resolution.scope_unit.path,
+    ).values("period_id")
     return Period.objects.filter(id__in=ids, type="yearly").order_by("start_date")
 
 

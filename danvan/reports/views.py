@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -19,7 +20,7 @@ from danvan.indicators.models import Resolution
 from danvan.reports import jobs
 from danvan.reports.checker import ReadError, Severity, check_document, read_bytes, read_text
 from danvan.reports.checker.findings import SEVERITY_LABELS
-from danvan.reports.exporter import Report, ReportError, report_build
+from danvan.reports.exporter import Report, ReportError, report_build, report_date_default
 from danvan.reports.files import CONTENT_TYPES, FORMATS
 from danvan.reports.forms import ReportCheckForm
 from danvan.reports.models import ReportJob
@@ -87,6 +88,15 @@ class ReportChoice:
     periods: list[Period]
     period: Period | None
     baseline: Period | None
+    date: datetime.date | None = None  # None: the default (report_date_default)
+    target_rule: str = ""  # "": the resolution's own rule
+    problem: str = ""
+
+    @property
+    def date_shown(self) -> datetime.date | None:
+        if self.date is not None:
+            return self.date
+        return report_date_default(self.period) if self.period is not None else None
 
 
 def _choice(request: HttpRequest) -> ReportChoice:
@@ -108,10 +118,24 @@ def _choice(request: HttpRequest) -> ReportChoice:
     by_id = {p.id: p for p in periods}
     period = by_id.get(request.GET.get("period", "")) or (periods[-1] if periods else None)
     baseline = by_id.get(request.GET.get("baseline", ""))
-    return ReportChoice(resolution, units, unit, periods, period, baseline)
+    choice = ReportChoice(resolution, units, unit, periods, period, baseline)
+    text = request.GET.get("date", "").strip()
+    if text:
+        try:
+            choice.date = datetime.date.fromisoformat(text)
+        except ValueError:
+            choice.problem = _("“%(date)s” is not a date (YYYY-MM-DD).") % {"date": text}
+    rule = request.GET.get("target_rule", "")
+    if rule and rule not in Resolution.TargetRule.values:
+        choice.problem = _("There is no target rule “%(rule)s”.") % {"rule": rule}
+    elif rule != resolution.target_rule:
+        choice.target_rule = rule
+    return choice
 
 
 def _build(choice: ReportChoice, *, charts: bool) -> Report:
+    if choice.problem:
+        raise ReportError(choice.problem)
     if choice.resolution is None or choice.unit is None or choice.period is None:
         raise ReportError(_("There are no computed figures to report on yet."))
     return report_build(
@@ -119,6 +143,8 @@ def _build(choice: ReportChoice, *, charts: bool) -> Report:
         unit=choice.unit,
         period=choice.period,
         baseline=choice.baseline,
+        date=choice.date,
+        target_rule=choice.target_rule or None,
         charts=charts,
     )
 
@@ -130,6 +156,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
         "choice": choice,
         "resolutions": access.resolutions_visible_to(request.user),
         "formats": FORMATS,
+        "target_rules": Resolution.TargetRule.choices,
     }
     try:
         context["report"] = _build(choice, charts=False)
@@ -142,6 +169,8 @@ def report_page(request: HttpRequest) -> HttpResponse:
                 "unit": choice.unit.pk,
                 "period": choice.period.id,
                 **({"baseline": choice.baseline.id} if choice.baseline else {}),
+                **({"date": choice.date.isoformat()} if choice.date else {}),
+                **({"target_rule": choice.target_rule} if choice.target_rule else {}),
             }
         )
     return render(request, "reports/make.html", context)
@@ -156,6 +185,8 @@ def report_job_start(request: HttpRequest, format: str) -> HttpResponse:
     if format not in FORMATS:
         raise Http404("No such format")
     choice = _choice(request)
+    if choice.problem:
+        return HttpResponse(choice.problem, status=400, content_type="text/plain; charset=utf-8")
     if choice.resolution is None or choice.unit is None or choice.period is None:
         return HttpResponse(
             _("There are no computed figures to report on yet."),
@@ -169,6 +200,8 @@ def report_job_start(request: HttpRequest, format: str) -> HttpResponse:
         period=choice.period,
         baseline=choice.baseline,
         fmt=format,
+        report_date=choice.date,
+        target_rule=choice.target_rule,
     )
     report_job_run_task.enqueue(job.pk)
     return redirect("reports:job", pk=job.pk)

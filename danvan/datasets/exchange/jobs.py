@@ -26,7 +26,14 @@ from danvan.datasets.exchange.models import ImportJob
 from danvan.datasets.exchange.parsers import FileError, source_open
 from danvan.datasets.exchange.pipeline import ImportSummary, values_import
 
-SUFFIXES = {".csv": "csv", ".json": "json", ".xlsx": "xlsx", ".txt": "csv"}
+SUFFIXES = {
+    ".csv": "csv",
+    ".json": "json",
+    ".xlsx": "xlsx",
+    ".txt": "csv",
+    ".xml": "",
+    ".adx": "adx",
+}
 
 
 def max_upload_bytes() -> int:

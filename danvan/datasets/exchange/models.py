@@ -59,3 +59,97 @@ class ImportJob(models.Model):
     @property
     def summary(self) -> dict[str, Any]:
         return self.result or self.preview
+
+
+class Dhis2Identifier(models.Model):
+    """A DHIS2 object (by its UID) and the danvan element, unit, organization type or data
+    set it stands for, imported from a DHIS2 metadata export.
+
+    Files may then name things by DHIS2 UID, by the DHIS2 code or name, or by a DHIS2
+    attribute value (`idScheme=ATTRIBUTE:<uid>`), all resolved through this table.
+    """
+
+    class Kind(models.TextChoices):
+        ELEMENT = "element", _("data element")
+        UNIT = "unit", _("unit")
+        OPTION = "option", _("category option combo (organization type)")
+        DATA_SET = "data_set", _("data set")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    uid = models.CharField(_("DHIS2 UID"), max_length=11)
+    code = models.CharField(_("DHIS2 code"), max_length=100, blank=True)
+    name = models.CharField(_("DHIS2 name"), max_length=300, blank=True)
+    attributes = models.JSONField(_("attribute values"), default=dict, blank=True)
+    element = models.ForeignKey(
+        "datasets.DataElement", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "geography.AdministrativeUnit",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    organization_type = models.ForeignKey(
+        "organizations.OrganizationType",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    data_set = models.ForeignKey(
+        "datasets.DataSet", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("DHIS2 identifier")
+        verbose_name_plural = _("DHIS2 identifiers")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "uid"], name="dhis2_identifier_unique_uid"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        kind="element",
+                        element__isnull=False,
+                        unit__isnull=True,
+                        organization_type__isnull=True,
+                        data_set__isnull=True,
+                    )
+                    | models.Q(
+                        kind="unit",
+                        element__isnull=True,
+                        unit__isnull=False,
+                        organization_type__isnull=True,
+                        data_set__isnull=True,
+                    )
+                    | models.Q(
+                        kind="option",
+                        element__isnull=True,
+                        unit__isnull=True,
+                        organization_type__isnull=False,
+                        data_set__isnull=True,
+                    )
+                    | models.Q(
+                        kind="data_set",
+                        element__isnull=True,
+                        unit__isnull=True,
+                        organization_type__isnull=True,
+                        data_set__isnull=False,
+                    )
+                ),
+                name="dhis2_identifier_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.uid}"
+
+    @property
+    def target_code(self) -> str:
+        """danvan's code of what this UID stands for (a GSO code for a unit)."""
+        target = self.element or self.unit or self.organization_type or self.data_set
+        return str(getattr(target, "code", ""))

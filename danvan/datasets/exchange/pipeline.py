@@ -29,8 +29,10 @@ from django.utils.translation import gettext as _
 
 from danvan.accounts import access
 from danvan.accounts.models import User
+from danvan.datasets.exchange.models import Dhis2Identifier
+from danvan.datasets.exchange.options import ImportOptions, OptionError, options_parse
 from danvan.datasets.exchange.parsers import FileError, RawRow
-from danvan.datasets.exchange.text import clean_text
+from danvan.datasets.exchange.text import LegacyTextError, clean_text
 from danvan.datasets.models import (
     DataElement,
     DataSet,
@@ -42,11 +44,13 @@ from danvan.datasets.models import (
 )
 from danvan.datasets.queries import ValueLookup, period_get
 from danvan.datasets.services import value_parse
-from danvan.datasets.validation import rules_check, rules_for
+from danvan.datasets.validation import outlier_from_history, rules_check, rules_for
 from danvan.geography.models import AdministrativeUnit, HierarchyVersion
-from danvan.indicators.services import results_refresh_many
+from danvan.indicators.sums import sums_apply_audited
+from danvan.lib.dhis2_periods import Dhis2PeriodError, dhis2_period_parse
 from danvan.lib.expressions import expression_parse
-from danvan.lib.periods import InvalidPeriodError
+from danvan.lib.numbers import format_vn_number
+from danvan.lib.periods import InvalidPeriodError, PeriodType
 from danvan.organizations.models import Organization, OrganizationType
 
 CHUNK_SIZE = 5000
@@ -54,6 +58,13 @@ MAX_REPORTED = 1000  # rejected rows and rule findings kept for the preview
 DEFAULT_OPTIONS = frozenset({"", "default", "HllvX50cXC0"})  # DHIS2's default combo uid
 DEFAULT_VERSION = "vn-legacy"
 LOCKED = (Submission.Status.SUBMITTED, Submission.Status.APPROVED)
+# DHIS2's names of danvan's period types, used in messages so both sides read them alike.
+DHIS2_TYPE_NAMES = {
+    PeriodType.YEARLY: "Yearly",
+    PeriodType.SIX_MONTHLY: "SixMonthly",
+    PeriodType.QUARTERLY: "Quarterly",
+    PeriodType.MONTHLY: "Monthly",
+}
 
 
 @dataclass
@@ -83,18 +94,39 @@ class Finding:
 
 
 @dataclass
+class FormTouched:
+    """One form a file writes to (or would): shown in the preview, so that a file for the
+    wrong unit, period or form is seen before it is applied."""
+
+    data_set: str
+    data_set_name: str
+    unit: str
+    unit_name: str
+    option: str
+    period: str
+    period_name: str
+    rows: int = 0
+
+
+@dataclass
 class ImportSummary:
     rows: int = 0
     new: int = 0
     changed: int = 0
     unchanged: int = 0
+    deleted: int = 0
     skipped: int = 0  # blank values: nothing to import
+    ignored_deletes: int = 0  # deletes of values that do not exist
     rejected: int = 0
     converted: int = 0  # texts converted from TCVN3
     rule_errors: int = 0
     rule_warnings: int = 0
+    outliers: int = 0
     rejections: list[Rejection] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    forms: list[FormTouched] = field(default_factory=list)
+    options: dict[str, str] = field(default_factory=dict)
+    described: str = ""  # how the file was read ("CSV, columns read by their names")
     file_error: str = ""
     file_error_code: str = ""
     digest: str = ""  # of every row's outcome: the preview a confirmation must match
@@ -115,8 +147,14 @@ class ImportSummary:
         data = dict(data)
         rejections = [Rejection(**r) for r in data.pop("rejections", [])]
         findings = [Finding(**f) for f in data.pop("findings", [])]
+        forms = [FormTouched(**f) for f in data.pop("forms", [])]
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        return cls(**known, rejections=rejections, findings=findings)
+        return cls(**known, rejections=rejections, findings=findings, forms=forms)
+
+    @property
+    def ignored(self) -> int:
+        """DHIS2's `ignored`: blank values and deletes of values that do not exist."""
+        return self.skipped + self.ignored_deletes
 
     def reject(self, row: RawRow, code: str, reason: str) -> None:
         self.rejected += 1
@@ -149,7 +187,7 @@ class _Checked:
     option: OrganizationType | None
     organization: Organization | None
     data_sets: list[DataSet]
-    value: Decimal
+    value: Decimal | None  # None: the row deletes the figure
     comment: str | None
     key: int
 
@@ -168,10 +206,17 @@ def version_for(actor: User | None) -> HierarchyVersion | None:
 class _Context:
     """What the checks need, loaded once per import or once per unit/period/element."""
 
-    def __init__(self, actor: User, data_set_code: str | None, today: datetime.date | None) -> None:
+    def __init__(
+        self,
+        actor: User,
+        data_set_code: str | None,
+        today: datetime.date | None,
+        options: ImportOptions | None = None,
+    ) -> None:
         self.actor = actor
         self.today = today or timezone.localdate()
         self.version = version_for(actor)
+        self.import_options = options or ImportOptions()
         self.elements = {
             e.code: e for e in DataElement.objects.prefetch_related("organization_types")
         }
@@ -179,56 +224,196 @@ class _Context:
             e.id: {t.id for t in e.organization_types.all()} for e in self.elements.values()
         }
         self.options = {t.code: t for t in OrganizationType.objects.all()}
-        data_sets = {d.id: d for d in DataSet.objects.prefetch_related("organization_types")}
+        self.data_sets = {d.id: d for d in DataSet.objects.prefetch_related("organization_types")}
         self.data_set_types = {
-            d.id: {t.id for t in d.organization_types.all()} for d in data_sets.values()
+            d.id: {t.id for t in d.organization_types.all()} for d in self.data_sets.values()
         }
         self.placements: dict[int, list[tuple[DataSet, list[int]]]] = {}
         for item in DataSetElement.objects.select_related("section").order_by("pk"):
-            data_set = data_sets[item.section.data_set_id]
+            data_set = self.data_sets[item.section.data_set_id]
             self.placements.setdefault(item.element_id, []).append((data_set, item.levels))
+        self.mapped: dict[str, list[Dhis2Identifier]] = {}
+        for mapping in Dhis2Identifier.objects.exclude(kind=Dhis2Identifier.Kind.UNIT):
+            self.mapped.setdefault(mapping.kind, []).append(mapping)
         self.only_data_set: DataSet | None = None
         if data_set_code:
-            self.only_data_set = next(
-                (d for d in data_sets.values() if d.code == data_set_code), None
-            )
-            if self.only_data_set is None:
-                raise FileError(
-                    "unknown_data_set",
-                    _("Unknown data set “%(code)s”.") % {"code": data_set_code[:64]},
-                )
-        self.units: dict[str, AdministrativeUnit | None] = {}
+            self.data_set_restrict(data_set_code)
+        self.element_ids: dict[str, DataElement | str | None] = {}
+        self.option_ids: dict[str, OrganizationType | str | None] = {}
+        self.units: dict[str, AdministrativeUnit | str | None] = {}
         self.unit_writable: dict[int, bool] = {}
         self.organizations: dict[tuple[int, int], Organization | None] = {}
         self.organization_writable: dict[int, bool] = {}
-        self.periods: dict[str, Period | None] = {}
+        self.periods: dict[str, Period | str] = {}
         self.period_index: dict[str, int] = {}
         self.forms: dict[tuple[int, int, int, str], list[DataSet] | str] = {}
         self.seen: set[int] = set()  # every figure met so far: the duplicate index
         self.touched: set[tuple[int, str, int, int | None]] = set()
+        self.form_rows: dict[tuple[int, str, int, int | None], int] = {}
         self.hasher = hashlib.sha256()
 
-    def period(self, ident: str) -> Period | None:
+    def data_set_restrict(self, code: str) -> None:
+        found = self._by_scheme(
+            code,
+            "data_set",
+            {d.code: d for d in self.data_sets.values()},
+            {d.name: d for d in self.data_sets.values()},
+            "AUTO",
+            lambda m: m.data_set,
+        )
+        if not isinstance(found, DataSet):
+            raise FileError(
+                "unknown_data_set", _("Unknown data set “%(code)s”.") % {"code": code[:64]}
+            )
+        if self.only_data_set is not None and self.only_data_set.id != found.id:
+            raise FileError(
+                "data_set_mismatch",
+                _("The file is for data set “%(file)s”, the request for “%(request)s”.")
+                % {"file": code[:64], "request": self.only_data_set.code},
+            )
+        self.only_data_set = found
+
+    def options_apply(self, options: ImportOptions) -> None:
+        self.import_options = options
+        self.element_ids.clear()
+        self.option_ids.clear()
+
+    def _by_scheme(
+        self,
+        ident: str,
+        kind: str,
+        by_code: dict[str, Any],
+        by_name: dict[str, Any],
+        scheme: str,
+        target: Callable[[Dhis2Identifier], Any],
+    ) -> Any:
+        """What `ident` names under `scheme`: an object, None, or why it is ambiguous."""
+        mappings = self.mapped.get(kind, [])
+        if scheme in ("AUTO", "CODE") and ident in by_code:
+            return by_code[ident]
+        if scheme == "CODE":
+            found = [m for m in mappings if m.code == ident]
+        elif scheme in ("AUTO", "UID"):
+            found = [m for m in mappings if m.uid == ident]
+        elif scheme == "NAME":
+            found = [m for m in mappings if m.name == ident]
+            if not found and ident in by_name:
+                return by_name[ident]
+        else:
+            attribute = scheme.split(":", 1)[1]
+            found = [m for m in mappings if str(m.attributes.get(attribute, "")) == ident]
+        targets = {id(target(m)): target(m) for m in found}
+        if len(targets) > 1:
+            return _(
+                "“%(ident)s” names %(count)s different objects under id scheme %(scheme)s."
+            ) % {
+                "ident": ident[:40],
+                "count": len(targets),
+                "scheme": scheme,
+            }
+        return next(iter(targets.values()), None)
+
+    def element_for(self, ident: str) -> DataElement | str | None:
+        if ident not in self.element_ids:
+            by_name: dict[str, Any] = {}
+            if self.import_options.element_scheme == "NAME":
+                names = [e.name for e in self.elements.values()]
+                by_name = {e.name: e for e in self.elements.values() if names.count(e.name) == 1}
+            self.element_ids[ident] = self._by_scheme(
+                ident,
+                "element",
+                self.elements,
+                by_name,
+                self.import_options.element_scheme,
+                lambda m: m.element,
+            )
+        return self.element_ids[ident]
+
+    def option_for(self, ident: str) -> OrganizationType | str | None:
+        if ident not in self.option_ids:
+            self.option_ids[ident] = self._by_scheme(
+                ident,
+                "option",
+                self.options,
+                {t.name: t for t in self.options.values()},
+                self.import_options.option_scheme,
+                lambda m: m.organization_type,
+            )
+        return self.option_ids[ident]
+
+    def is_default_option(self, ident: str) -> bool:
+        if ident in DEFAULT_OPTIONS:
+            return True
+        return self.import_options.option_scheme == "NAME" and ident == "default"
+
+    def period(self, ident: str) -> Period | str:
+        """The period, or why it cannot take figures."""
         if ident not in self.periods:
             try:
                 self.periods[ident] = period_get(ident)
                 self.period_index.setdefault(ident, len(self.period_index) + 1)
             except InvalidPeriodError:
-                self.periods[ident] = None
+                try:
+                    other = dhis2_period_parse(ident)
+                except Dhis2PeriodError:
+                    self.periods[ident] = _(
+                        "Not a period: use 2021, 2021S1, 2021Q3 or 202107 (or any DHIS2 period)."
+                    )
+                else:
+                    self.periods[ident] = _(
+                        "%(period)s is a DHIS2 %(type)s period; danvan's forms collect Yearly, "
+                        "SixMonthly, Quarterly or Monthly figures."
+                    ) % {"period": other.id, "type": other.type}
         return self.periods[ident]
 
-    def units_load(self, codes: Iterable[str]) -> None:
-        missing = {c for c in codes if c not in self.units}
+    def units_load(self, idents: Iterable[str]) -> None:
+        missing = {c for c in idents if c not in self.units}
         if not missing:
             return
-        found = AdministrativeUnit.objects.filter(version=self.version, code__in=missing).only(
+        scheme = self.import_options.unit_scheme
+        in_version = AdministrativeUnit.objects.filter(version=self.version).only(
             "pk", "code", "path", "level", "version_id", "parent_id", "name"
         )
-        for unit in found:
-            self.units[unit.code] = unit
-        for code in missing:
-            self.units.setdefault(code, None)
-        new_ids = [u.id for c in missing if (u := self.units[c]) is not None]
+        if scheme in ("AUTO", "CODE"):
+            for unit in in_version.filter(code__in=missing):
+                self.units[unit.code] = unit
+        mappings = Dhis2Identifier.objects.filter(kind=Dhis2Identifier.Kind.UNIT).select_related(
+            "unit"
+        )
+        rest = missing - set(self.units)
+        found: dict[str, dict[int, AdministrativeUnit]] = {}
+        if rest:
+            if scheme == "CODE":
+                pairs: list[tuple[str, AdministrativeUnit | None]] = [
+                    (m.code, m.unit) for m in mappings.filter(code__in=rest)
+                ]
+            elif scheme in ("AUTO", "UID"):
+                pairs = [(m.uid, m.unit) for m in mappings.filter(uid__in=rest)]
+            elif scheme == "NAME":
+                pairs = [(m.name, m.unit) for m in mappings.filter(name__in=rest)]
+                if not pairs:
+                    pairs = [(u.name, u) for u in in_version.filter(name__in=rest)]
+            else:
+                attribute = scheme.split(":", 1)[1]
+                pairs = [
+                    (str(m.attributes.get(attribute)), m.unit)
+                    for m in mappings.filter(**{f"attributes__{attribute}__in": list(rest)})
+                ]
+            for ident, target in pairs:
+                if target is not None and target.version_id == (
+                    self.version.id if self.version else None
+                ):
+                    found.setdefault(ident, {})[target.id] = target
+        for ident, units in found.items():
+            self.units[ident] = (
+                next(iter(units.values()))
+                if len(units) == 1
+                else _("“%(ident)s” names %(count)s units under id scheme %(scheme)s.")
+                % {"ident": ident[:40], "count": len(units), "scheme": scheme}
+            )
+        for ident in missing:
+            self.units.setdefault(ident, None)
+        new_ids = [u.id for c in missing if isinstance(u := self.units[c], AdministrativeUnit)]
         if new_ids:
             organizations = Organization.objects.filter(
                 unit_id__in=new_ids, kind=Organization.Kind.TERRITORIAL
@@ -272,7 +457,15 @@ class _Context:
             if option is not None and allowed and option.id not in allowed:
                 continue
             if data_set.period_type != period.type:
-                reason = _("This figure is collected for periods of another type.")
+                reason = _(
+                    "Form “%(form)s” collects %(form_type)s periods; %(period)s is a "
+                    "%(type)s period."
+                ) % {
+                    "form": data_set.code,
+                    "form_type": DHIS2_TYPE_NAMES[PeriodType(data_set.period_type)],
+                    "period": period.id,
+                    "type": DHIS2_TYPE_NAMES[PeriodType(period.type)],
+                }
                 continue
             opens = data_set.window(period.spec)[0]
             if self.today < opens:
@@ -301,27 +494,65 @@ def _check(ctx: _Context, row: RawRow, summary: ImportSummary) -> _Checked | Non
         summary.reject(row, "malformed", row.problem)
         return None
     row.element, row.period, row.unit = row.element.strip(), row.period.strip(), row.unit.strip()
-    row.option = row.option.strip()
-    if not row.value.strip():
+    row.option, row.attribute = row.option.strip(), row.attribute.strip()
+    deleting = row.deleted or ctx.import_options.strategy == "DELETE"
+    if not deleting and not row.value.strip():
         summary.skipped += 1
         return None
     comment = row.comment
     if comment:
-        comment, converted = clean_text(comment)
+        try:
+            comment, converted = clean_text(comment)
+        except LegacyTextError as error:
+            summary.reject(
+                row,
+                "legacy_encoding",
+                _(
+                    "The comment is typed in the %(encoding)s encoding, which danvan does not "
+                    "convert: convert it to Unicode (e.g. with Unikey) and try again."
+                )
+                % {"encoding": str(error)},
+            )
+            return None
         summary.converted += converted
-    element = ctx.elements.get(row.element)
-    if element is None:
-        summary.reject(row, "unknown_element", _("Unknown data element code."))
-        return None
-    period = ctx.period(row.period)
-    if period is None:
+    if not ctx.is_default_option(row.attribute):
         summary.reject(
-            row, "invalid_period", _("Not a period: use 2021, 2021S1, 2021Q3 or 202107.")
+            row,
+            "attribute_option_combo",
+            _(
+                "attributeOptionCombo “%(combo)s”: danvan has no attribute categories, only "
+                "“default”; nothing was imported."
+            )
+            % {"combo": row.attribute[:40]},
         )
         return None
+    element = ctx.element_for(row.element)
+    if isinstance(element, str):
+        summary.reject(row, "ambiguous_element", element)
+        return None
+    if element is None:
+        summary.reject(
+            row,
+            "unknown_element",
+            _("Unknown data element (id scheme %(scheme)s).")
+            % {"scheme": ctx.import_options.element_scheme},
+        )
+        return None
+    period = ctx.period(row.period)
+    if isinstance(period, str):
+        summary.reject(row, "invalid_period", period)
+        return None
     unit = ctx.units.get(row.unit)
+    if isinstance(unit, str):
+        summary.reject(row, "ambiguous_unit", unit)
+        return None
     if unit is None:
-        summary.reject(row, "unknown_unit", _("Unknown unit code (GSO code) in this hierarchy."))
+        summary.reject(
+            row,
+            "unknown_unit",
+            _("Unknown unit (id scheme %(scheme)s; GSO code in this hierarchy).")
+            % {"scheme": ctx.import_options.unit_scheme},
+        )
         return None
     if not ctx.unit_ok(unit):
         summary.reject(
@@ -331,7 +562,11 @@ def _check(ctx: _Context, row: RawRow, summary: ImportSummary) -> _Checked | Non
     option: OrganizationType | None = None
     organization: Organization | None = None
     if element.disaggregated_by_organization:
-        option = ctx.options.get(row.option)
+        found_option = ctx.option_for(row.option)
+        if isinstance(found_option, str):
+            summary.reject(row, "ambiguous_option", found_option)
+            return None
+        option = found_option
         if option is None:
             summary.reject(
                 row,
@@ -358,7 +593,7 @@ def _check(ctx: _Context, row: RawRow, summary: ImportSummary) -> _Checked | Non
                 _("Out of scope: you may not enter figures for this organization."),
             )
             return None
-    elif row.option not in DEFAULT_OPTIONS:
+    elif not ctx.is_default_option(row.option):
         summary.reject(
             row, "option_not_allowed", _("This figure is not broken down by organization.")
         )
@@ -374,11 +609,13 @@ def _check(ctx: _Context, row: RawRow, summary: ImportSummary) -> _Checked | Non
     if isinstance(forms, str):
         summary.reject(row, "not_in_form", forms)
         return None
-    try:
-        value = value_parse(element, row.value)
-    except ValidationError as error:
-        summary.reject(row, "invalid_value", " ".join(error.messages))
-        return None
+    value: Decimal | None = None
+    if not deleting:
+        try:
+            value = value_parse(element, row.value)
+        except ValidationError as error:
+            summary.reject(row, "invalid_value", " ".join(error.messages))
+            return None
     return _Checked(
         row, element, unit, period, option, organization, forms, value, comment,
         ctx.key(element, option, unit.id, period),
@@ -423,6 +660,7 @@ class _Writer:
             f"INSERT INTO {audit_table} ({', '.join(map(qn, audit_columns))}) "
             f"VALUES ({', '.join(['%s'] * len(audit_columns))})"
         )
+        self.delete_sql = f"DELETE FROM {value_table} WHERE {qn('id')} = %s"
         # PostgreSQL: COPY streams new rows in one round trip instead of one per row
         # (executemany made the server, not the checks, the bottleneck: 7k vs 28k values/s).
         self.copy_values = f"COPY {value_table} ({', '.join(map(qn, value_columns))}) FROM STDIN"
@@ -436,7 +674,9 @@ class _Writer:
         self,
         new: list[_Checked],
         changed: list[tuple[_Checked, int, Decimal, str]],
+        deleted: list[tuple[_Checked, int, Decimal, str]] = (),  # type: ignore[assignment]
     ) -> None:
+        """The one place an import writes figures (inserts, updates, deletes and audits)."""
         source = DataValue.Source.IMPORTED
         audits = []
         inserts = []
@@ -470,10 +710,21 @@ class _Writer:
                     source, self.actor_id, self.remote_address, self.now,
                 )
             )  # fmt: skip
+        removals = []
+        for item, pk, old_value, old_comment in deleted:
+            option_id = item.option.id if item.option else None
+            removals.append((pk,))
+            audits.append(
+                (
+                    item.element.id, option_id, item.unit.id, item.period.id,
+                    DataValueAudit.Action.DELETE, self.decimal(old_value), None, old_comment,
+                    source, self.actor_id, self.remote_address, self.now,
+                )
+            )  # fmt: skip
         for item in new:
             self.touched_units.add(item.unit.id)
             self.touched_periods.add(item.period.id)
-        for item, _pk, _old_value, _old_comment in changed:
+        for item, _pk, _old_value, _old_comment in (*changed, *deleted):
             self.touched_units.add(item.unit.id)
             self.touched_periods.add(item.period.id)
         with connection.cursor() as cursor:
@@ -483,6 +734,8 @@ class _Writer:
                 cursor.executemany(self.insert_sql, inserts)
             if updates:
                 cursor.executemany(self.update_sql, updates)
+            if removals:
+                cursor.executemany(self.delete_sql, removals)
             if connection.vendor == "postgresql":
                 self._copy(cursor, self.copy_audits, audits)
             elif audits:
@@ -531,11 +784,52 @@ def _process(ctx: _Context, writer: _Writer, rows: list[RawRow], summary: Import
             period_id
         ]
         existing[key] = (pk, value, comment)
-    pending: dict[int, tuple[Decimal, int]] = {}  # this chunk's figures: value, row
+    pending: dict[int, tuple[Decimal | None, int]] = {}  # this chunk's figures: value, row
     new: list[_Checked] = []
     changed: list[tuple[_Checked, int, Decimal, str]] = []
+    deleted: list[tuple[_Checked, int, Decimal, str]] = []
+    strategy = ctx.import_options.strategy
     for item in checked:
         organization_id = item.organization.id if item.organization else None
+        current = existing.get(item.key)
+        if item.key in ctx.seen:
+            # The first row's value is in this chunk, or already in the database.
+            first_value, first_line = pending.get(item.key, (current[1] if current else None, 0))
+            if first_value == item.value:
+                summary.unchanged += 1
+            else:
+                summary.reject(
+                    item.row,
+                    "duplicate",
+                    _("Row %(line)s gives the same figure a different value.")
+                    % {"line": first_line}
+                    if first_line
+                    else _("An earlier row gives the same figure a different value."),
+                )
+            continue
+        ctx.seen.add(item.key)
+        pending[item.key] = (item.value, item.row.line)
+        ctx.hasher.update(
+            f"{item.key}:{item.value}:{item.comment}:{current[1] if current else None}\n".encode()
+        )
+        form_key = (
+            item.data_sets[0].id,
+            item.period.id,
+            item.unit.id,
+            item.option.id if item.option else None,
+        )
+        ctx.form_rows[form_key] = ctx.form_rows.get(form_key, 0) + 1
+        if item.value is None and current is None:
+            summary.ignored_deletes += 1
+            continue
+        if (
+            item.value is not None
+            and current is not None
+            and (current[1] == item.value and (item.comment is None or item.comment == current[2]))
+        ):
+            # Re-sending what is stored changes nothing, even on an approved form.
+            summary.unchanged += 1
+            continue
         if any(
             (d.id, item.unit.id, organization_id, item.period.id) in locked for d in item.data_sets
         ):
@@ -545,33 +839,26 @@ def _process(ctx: _Context, writer: _Writer, rows: list[RawRow], summary: Import
                 _("The form has been submitted or approved: its figures can no longer be changed."),
             )
             continue
-        current = existing.get(item.key)
-        if item.key in ctx.seen:
-            # The first row's value is in this chunk, or already in the database.
-            first_value, first_line = pending.get(item.key, (current[1] if current else None, 0))
-            if first_value is None or first_value != item.value:
+        if item.value is None:
+            assert current is not None
+            deleted.append((item, current[0], current[1], current[2]))
+        elif current is None:
+            if strategy == "UPDATE":
                 summary.reject(
                     item.row,
-                    "duplicate",
-                    _("Row %(line)s gives the same figure a different value.")
-                    % {"line": first_line}
-                    if first_line
-                    else _("An earlier row gives the same figure a different value."),
+                    "strategy",
+                    _("importStrategy=UPDATE: there is no stored value to update."),
                 )
-            else:
-                summary.unchanged += 1
-            continue
-        ctx.seen.add(item.key)
-        pending[item.key] = (item.value, item.row.line)
-        ctx.hasher.update(
-            f"{item.key}:{item.value}:{item.comment}:{current[1] if current else None}\n".encode()
-        )
-        if current is None:
+                continue
             new.append(item)
-        elif current[1] == item.value and (item.comment is None or item.comment == current[2]):
-            summary.unchanged += 1
-            continue
         else:
+            if strategy == "CREATE":
+                summary.reject(
+                    item.row,
+                    "strategy",
+                    _("importStrategy=CREATE: a different value is already stored."),
+                )
+                continue
             changed.append((item, current[0], current[1], current[2]))
         for data_set in item.data_sets:
             ctx.touched.add(
@@ -579,7 +866,59 @@ def _process(ctx: _Context, writer: _Writer, rows: list[RawRow], summary: Import
             )
     summary.new += len(new)
     summary.changed += len(changed)
-    writer.write(new, changed)
+    summary.deleted += len(deleted)
+    _outliers_check(ctx, new, changed, summary)
+    writer.write(new, changed, deleted)
+
+
+def _outliers_check(
+    ctx: _Context,
+    new: list[_Checked],
+    changed: list[tuple[_Checked, int, Decimal, str]],
+    summary: ImportSummary,
+) -> None:
+    """The outlier test of typed cells (`validation.outlier_from_history`), on every value
+    the chunk writes, with the history of the whole chunk read in one query."""
+    items = [*new, *(c[0] for c in changed)]
+    if not items:
+        return
+    history: dict[tuple[int, int | None, int, str], list[tuple[datetime.date, Decimal]]] = {}
+    rows = DataValue.objects.filter(
+        element_id__in={i.element.id for i in items},
+        unit_id__in={i.unit.id for i in items},
+        period__type__in={i.period.type for i in items},
+    ).values_list("element_id", "organization_type_id", "unit_id", "period__type",
+                  "period__start_date", "value")  # fmt: skip
+    for element_id, option_id, unit_id, period_type, start, value in rows.iterator(
+        chunk_size=CHUNK_SIZE
+    ):
+        history.setdefault((element_id, option_id, unit_id, period_type), []).append((start, value))
+    for item in items:
+        assert item.value is not None
+        item_option = item.option.id if item.option else None
+        earlier = [
+            v
+            for start, v in history.get(
+                (item.element.id, item_option, item.unit.id, item.period.type), []
+            )
+            if start < item.period.start_date
+        ]
+        outlier = outlier_from_history(item.element.code, item.value, earlier)
+        if outlier is None:
+            continue
+        summary.outliers += 1
+        if len(summary.findings) < MAX_REPORTED:
+            summary.findings.append(
+                Finding(
+                    "outlier",
+                    item.unit.code,
+                    item.option.code if item.option else "",
+                    item.period.id,
+                    item.element.code,
+                    outlier.message,
+                    format_vn_number(item.value),
+                )
+            )
 
 
 def _rules_check(ctx: _Context, summary: ImportSummary) -> None:
@@ -647,6 +986,64 @@ def _chunks(rows: Iterable[RawRow], size: int) -> Iterator[list[RawRow]]:
         yield chunk
 
 
+def _document_apply(ctx: _Context, rows: Iterable[RawRow], summary: ImportSummary) -> None:
+    """What the document says of itself (options, data set), once its header is read."""
+    options = getattr(rows, "options", None)
+    header = getattr(rows, "header", None) or {}
+    summary.described = getattr(rows, "described", "") or summary.described
+    if options:
+        try:
+            ctx.options_apply(
+                options_parse(options, base=ctx.import_options, where=_(" in the document"))
+            )
+        except OptionError as error:
+            raise FileError("option", error.message) from error
+    if header.get("dataSet"):
+        ctx.data_set_restrict(str(header["dataSet"]))
+    summary.options = ctx.import_options.described()
+
+
+def _forms_describe(ctx: _Context, summary: ImportSummary) -> None:
+    """The forms the file writes to, for the preview; with the document's completeDate,
+    each must already be complete (danvan completes a form only by submitting it)."""
+    keys = sorted(ctx.form_rows)
+    units = dict(
+        AdministrativeUnit.objects.filter(pk__in={k[2] for k in keys}).values_list("pk", "name")
+    )
+    codes = dict(
+        AdministrativeUnit.objects.filter(pk__in={k[2] for k in keys}).values_list("pk", "code")
+    )
+    option_codes = {t.id: t.code for t in ctx.options.values()}
+    for data_set_id, period_id, unit_id, option_id in keys[:MAX_REPORTED]:
+        data_set = ctx.data_sets[data_set_id]
+        period = ctx.periods.get(period_id)
+        summary.forms.append(
+            FormTouched(
+                data_set.code,
+                data_set.name,
+                codes.get(unit_id, ""),
+                units.get(unit_id, ""),
+                option_codes.get(option_id, "") if option_id else "",
+                period_id,
+                str(period) if isinstance(period, Period) else period_id,
+                ctx.form_rows[(data_set_id, period_id, unit_id, option_id)],
+            )
+        )
+
+
+def _complete_date_check(ctx: _Context, rows: Iterable[RawRow]) -> None:
+    # Unchanged values may carry it (danvan's own export does): only changes are refused.
+    header = getattr(rows, "header", None) or {}
+    if header.get("completeDate") and ctx.touched:
+        raise FileError(
+            "complete_date",
+            _(
+                "The document gives a completeDate, but danvan completes a form only when it "
+                "is submitted: remove completeDate, import, then submit the form."
+            ),
+        )
+
+
 def values_import(
     *,
     actor: User,
@@ -657,12 +1054,14 @@ def values_import(
     remote_address: str | None = None,
     progress: Callable[[int], None] | None = None,
     today: datetime.date | None = None,
+    options: ImportOptions | None = None,
 ) -> ImportSummary:
     """Check every row and, unless `dry_run` or a row is rejected, write them all.
 
     `expect` is the digest of the preview the user confirmed: if the file or the stored
     figures changed since, nothing is written (`stale`).
-    A `FileError` from the reader becomes `summary.file_error`; nothing is written.
+    A `FileError` from the reader becomes `summary.file_error`; nothing is written, and
+    neither is anything from a file that holds no figure at all.
     """
     started = time.monotonic()
     summary = ImportSummary(dry_run=dry_run)
@@ -672,20 +1071,42 @@ def values_import(
             cursor.execute("PRAGMA cache_size = -131072")
     try:
         with transaction.atomic():
-            ctx = _Context(actor, data_set_code, today)
+            ctx = _Context(actor, data_set_code, today, options)
+            if (
+                options is not None
+                and options.first_row_is_header is not None
+                and hasattr(rows, "first_row_is_header")
+            ):
+                rows.first_row_is_header = options.first_row_is_header
             writer = _Writer(actor, remote_address)
-            for chunk in _chunks(rows, CHUNK_SIZE):
+            for number, chunk in enumerate(_chunks(rows, CHUNK_SIZE)):
+                if number == 0:
+                    _document_apply(ctx, rows, summary)
                 summary.rows += len(chunk)
                 _process(ctx, writer, chunk, summary)
                 if progress is not None:
                     progress(summary.rows)
+            if summary.rows == 0:
+                _document_apply(ctx, rows, summary)
+            if summary.rows - summary.skipped == 0:
+                raise FileError(
+                    "no_figures",
+                    _(
+                        "The file holds no figures: nothing to import. If it is a template, "
+                        "check that its hidden code rows are still there."
+                    ),
+                )
+            _complete_date_check(ctx, rows)
             _rules_check(ctx, summary)
+            _forms_describe(ctx, summary)
             summary.digest = ctx.hasher.hexdigest()
             if expect is not None and summary.digest != expect:
                 summary.stale = True
             if dry_run or not summary.ok:
                 raise _Rollback
-            results_refresh_many(unit_ids=writer.touched_units, period_ids=writer.touched_periods)
+            # The sums take the file's changes (deletes too) set-based from the audit rows
+            # the one write path wrote, all with this import's user and time.
+            sums_apply_audited(user_id=writer.actor_id, created_at=writer.now)
             summary.applied = True
     except _Rollback:
         pass

@@ -11,6 +11,7 @@ lower case, which is the best that can be done without the font name.
 from __future__ import annotations
 
 import itertools
+import re
 import unicodedata
 
 # Byte (as the Latin-1 character Excel shows) -> Unicode letter.
@@ -75,10 +76,71 @@ def unicode_to_tcvn3(text: str) -> str:
     return "".join(out)
 
 
+# VNI (fonts VNI-Times): a base letter followed by a separate tone or shape byte, which a
+# Latin-1 reader shows as 'Hoäi Noâng daân' for 'Hội Nông dân'. Unicode Vietnamese never
+# puts these letters right after a vowel.
+_VNI_PAIR = re.compile(r"[aeiouy][øùûõïâêáàåãäéèúüë]|[AEIOUY][ØÙÛÕÏÂÊÁÀÅÃÄÉÈÚÜË]")
+# TCVN3's 'vÒ' (về): a code that reads as a capital right after a small letter; VNI never.
+_TCVN3_CASE = re.compile(r"[a-z][ÀÁÂÃÄÅÆÈÉÊËÌÍÎÏÒÓÔÕÖØÙÚÛÜ]")
+# VIQR (RFC 1456): tones typed as ASCII after the vowel, 'Ho^.i No^ng da^n'.
+_VIQR_MARK = re.compile(r"[aeoAEO]\^|[aAoOuU]\+|[aA]\(|[aeiouyAEIOUY][`?~][a-zA-Z]|\bdd[aeiou]")
+
+
+def looks_like_vni(text: str) -> bool:
+    """Two vowel + VNI-mark pairs and no Unicode Vietnamese letter."""
+    return (
+        not _has_unicode_vietnamese(text)
+        and len(_VNI_PAIR.findall(text)) >= 2
+        and not _TCVN3_CASE.search(text)
+    )
+
+
+def looks_like_viqr(text: str) -> bool:
+    """Two VIQR tone or shape marks in ASCII text."""
+    return text.isascii() and len(_VIQR_MARK.findall(text)) >= 2
+
+
+class LegacyTextError(ValueError):
+    """Text in a legacy encoding danvan recognises but does not convert."""
+
+
 def clean_text(text: str) -> tuple[str, bool]:
-    """(NFC text, whether it was converted from TCVN3)."""
+    """(NFC text, whether it was converted from TCVN3).
+
+    TCVN3 is converted; VNI and VIQR are recognised by evidence and refused
+    (`LegacyTextError`) rather than turned into wrong letters; anything else is left alone.
+    """
+    if looks_like_viqr(text):
+        raise LegacyTextError("VIQR")
     if text.isascii():
         return text, False
+    # TCVN3 puts its commonest letters (à á ạ ă â đ ê ô ơ ư…) at 0xA1-0xBF, where VNI has none.
+    if looks_like_vni(text) and not any("\xa1" <= ch <= "\xbf" for ch in text):
+        raise LegacyTextError("VNI")
     if looks_like_tcvn3(text):
         return tcvn3_to_unicode(text), True
     return unicodedata.normalize("NFC", text), False
+
+
+_CP1258_TONE = re.compile("[aeiouyAEIOUYăâêôơưĂÂÊÔƠƯ][\u0300\u0301\u0303\u0309\u0323]")
+
+
+def legacy_encoding_detect(data: bytes) -> str | None:
+    """The codec to read non-UTF-8 `data` with, from evidence in it, or None.
+
+    Windows-1258 (tones as combining marks after a vowel), TCVN3 (read as Latin-1, its
+    letters converted where they are used) and VNI (read as Latin-1 so that its texts are
+    recognised and refused). A byte string with no such evidence is not guessed at.
+    """
+    latin = data.decode("latin-1")
+    if looks_like_tcvn3(latin) and any("\xa1" <= ch <= "\xbf" for ch in latin):
+        return "latin-1"
+    try:
+        windows = data.decode("cp1258")
+    except UnicodeDecodeError:
+        windows = ""
+    if windows and len(_CP1258_TONE.findall(windows)) >= 2:
+        return "cp1258"
+    if looks_like_vni(latin) or looks_like_tcvn3(latin):
+        return "latin-1"
+    return None

@@ -7,11 +7,12 @@ import hashlib
 import logging
 import secrets
 
+from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.errors import AuthenticationError
-from ninja.security import HttpBearer
+from ninja.security import APIKeyHeader, HttpBasicAuth, HttpBearer
 
 from danvan.accounts import access
 from danvan.accounts.models import ApiToken, User
@@ -111,3 +112,41 @@ class BearerToken(HttpBearer):
         if user is not None:
             request.user = user
         return user
+
+
+class DhisApiToken(APIKeyHeader):
+    """`Authorization: ApiToken <key>`, as DHIS2's personal access tokens are sent: the
+    same danvan keys as `Bearer`, for clients written for DHIS2."""
+
+    param_name = "Authorization"
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        header = request.headers.get("Authorization", "")
+        scheme, _space, key = header.partition(" ")
+        return key.strip() if scheme.lower() == "apitoken" and key.strip() else None
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        if not key:
+            return None
+        user = api_token_user(key, address=request.META.get("REMOTE_ADDR", "-"))
+        if user is not None:
+            request.user = user
+        return user
+
+
+class BasicLogin(HttpBasicAuth):
+    """`Authorization: Basic …` (DHIS2 clients' default): the username and password of the
+    web sign-in, through Django's authentication, so django-axes throttles and locks it
+    exactly like the sign-in page and records every failure."""
+
+    def authenticate(self, request: HttpRequest, username: str, password: str) -> User | None:
+        found = authenticate(request, username=username, password=password)
+        if found is None or not isinstance(found, User) or not found.is_active:
+            security_log.warning(
+                "api basic login refused user=%r address=%s",
+                username[:150],
+                request.META.get("REMOTE_ADDR", "-"),
+            )
+            return None
+        request.user = found
+        return access.request_user(request)

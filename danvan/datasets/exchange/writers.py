@@ -136,6 +136,7 @@ def csv_chunks(values: Iterator[ExportValue]) -> Iterator[str]:
                 item.updated_at.isoformat(timespec="seconds"),
                 csv_text(item.comment),
                 "false",
+                "false",
             ]
         )
         if count % 2000 == 0:

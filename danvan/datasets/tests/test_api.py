@@ -146,6 +146,7 @@ def test_post_dry_run_reports_without_writing(client, world, figures, clerk_key)
         "updated": 1,
         "unchanged": 0,
         "ignored": 0,
+        "deleted": 0,
         "rejected": 0,
     }
     assert snapshot() == before
@@ -170,7 +171,7 @@ def test_not_a_data_value_set_is_a_400_with_a_code(client, world, clerk_key):
         )
 
         assert response.status_code == 400, body
-        assert response.json()["code"] in {"not_data_value_set", "empty"}
+        assert response.json()["code"] in {"not_data_value_set", "empty", "unknown_field"}
 
 
 def test_malformed_query_is_a_422_in_json(client, world, clerk_key):

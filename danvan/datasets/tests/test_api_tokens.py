@@ -160,3 +160,43 @@ def test_the_admin_offers_the_default_expiry_and_refuses_a_past_one(client, worl
     assert response.status_code == 200
     assert "Khóa mới phải có thời điểm hết hạn trong tương lai." in response.content.decode()
     assert not ApiToken.objects.exists()
+
+
+def test_a_dhis2_client_authenticates_with_apitoken(client, world):
+    from danvan.datasets.exchange.tokens import api_token_create
+
+    key = api_token_create(actor=None, user=world.district_clerk, name="dhis2")[1]
+
+    good = client.get("/api/units", HTTP_AUTHORIZATION=f"ApiToken {key}")
+    bad = client.get("/api/units", HTTP_AUTHORIZATION="ApiToken dv_nope")
+
+    assert good.status_code == 200 and {u["code"] for u in good.json()} >= {"011", "01101"}
+    assert "012" not in {u["code"] for u in good.json()}
+    assert bad.status_code == 401
+
+
+def test_basic_login_uses_the_password_and_is_throttled_like_the_sign_in(client, world):
+    import base64
+
+    from django.conf import settings
+
+    world.district_clerk.set_password("Mật-khẩu-đủ-dài-2021")
+    world.district_clerk.save()
+
+    def basic(password: str) -> str:
+        raw = f"{world.district_clerk.username}:{password}".encode()
+        return "Basic " + base64.b64encode(raw).decode()
+
+    assert (
+        client.get("/api/units", HTTP_AUTHORIZATION=basic("Mật-khẩu-đủ-dài-2021")).status_code
+        == 200
+    )
+    failures = [
+        client.get("/api/units", HTTP_AUTHORIZATION=basic("wrong")).status_code
+        for _ in range(settings.AXES_FAILURE_LIMIT)
+    ]
+
+    locked = client.get("/api/units", HTTP_AUTHORIZATION=basic("Mật-khẩu-đủ-dài-2021"))
+
+    assert set(failures[:-1]) == {401}
+    assert locked.status_code == 429

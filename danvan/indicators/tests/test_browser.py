@@ -5,7 +5,6 @@ import shutil
 
 import pytest
 
-from danvan.indicators.engine import results_compute
 from danvan.indicators.tests.helpers import put
 
 CHROMIUM = os.environ.get("DANVAN_CHROMIUM", "/usr/bin/chromium")
@@ -33,7 +32,6 @@ def test_the_dashboard_draws_its_charts_without_eval_or_inline_style(
     for year, studied in (("2016", 80), ("2021", 99)):
         put(world.commune_one_a, "members", year, 100, "hnd")
         put(world.commune_one_a, "members_studied", year, studied, "hnd")
-    results_compute(resolution)
     _sign_in(page, live_server.url, "province.admin")
 
     page.goto(f"{live_server.url}/indicators/{resolution.slug}/?period=2021")
@@ -48,7 +46,6 @@ def test_the_year_picker_submits_itself(
 ):
     for year in ("2016", "2021"):
         put(browser_world.commune_one_a, "members", year, 100, "hnd")
-    results_compute(resolution)
     _sign_in(page, live_server.url, "province.admin")
     page.goto(f"{live_server.url}/indicators/{resolution.slug}/?period=2021")
 

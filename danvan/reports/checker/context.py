@@ -64,6 +64,11 @@ ACHIEVEMENT_AFTER = re.compile(
     re.IGNORECASE,
 )
 _CHANGE_BEFORE = re.compile(r"(?:tăng|giảm)(?:\s+thêm)?(?:\s+được)?\s*$", re.IGNORECASE)
+_RESULT_AFTER = re.compile(
+    r"[^.;\d%]{0,40}?(?:đạt|vượt|bằng)\s*\d[\d.,]*\s?%\s*(?:so với\s+)?"
+    r"(?:chỉ tiêu|kế hoạch|mục tiêu|nghị quyết)",
+    re.IGNORECASE,
+)
 _YEAR_CUE = re.compile(r"(?:đến|tới|trong)?\s*năm\s+((?:19|20)\d\d)", re.IGNORECASE)
 
 
@@ -199,6 +204,9 @@ class CheckContext:
                     continue
                 if _CHANGE_BEFORE.search(before) or ACHIEVEMENT_AFTER.match(text, quantity.end):
                     continue
+                # "kết nạp 2.340 hội viên, vượt 17% chỉ tiêu": a result measured against a target.
+                if _RESULT_AFTER.match(text, quantity.end):
+                    continue
                 year_match = _YEAR_CUE.search(text, sentence.start, quantity.start)
                 found.append(
                     Target(
@@ -215,9 +223,11 @@ def left_words(text: str, quantity: Quantity, floor: int, count: int) -> set[str
     """Content words just before a figure, within its sentence: what the figure describes."""
     before = text[floor : quantity.start]
     before = re.split(r"[;:()]", before)[-1] if count <= 6 else before
-    return set([word for word in words(before) if word in content_words(before)][-count:])
+    meaningful = content_words(before)
+    return set([word for word in words(before) if word in meaningful][-count:])
 
 
 def right_words(text: str, quantity: Quantity, ceiling: int, count: int) -> set[str]:
     after = text[quantity.end : ceiling]
-    return set([word for word in words(after) if word in content_words(after)][:count])
+    meaningful = content_words(after)
+    return set([word for word in words(after) if word in meaningful][:count])

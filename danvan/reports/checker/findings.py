@@ -21,6 +21,24 @@ class Severity(StrEnum):
 SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTE: 2}
 SEVERITY_LABELS = {Severity.ERROR: "Lỗi", Severity.WARNING: "Cảnh báo", Severity.NOTE: "Lưu ý"}
 
+# What each kind of check is called where people read the findings; the rule id stays an
+# internal key (JSON `rule`, tests) and is never shown in a page or the command's text output.
+RULE_TITLES = {
+    "fraction-rate": "Tỷ lệ và phân số",
+    "stated-base-rate": "Tỷ lệ trên tổng số",
+    "achievement": "Mức đạt chỉ tiêu",
+    "total-parts": "Tổng và các phần",
+    "footnote-breakdown": "Số liệu và chú thích",
+    "change": "Mức tăng, giảm",
+    "same-quantity": "Một số liệu ghi hai cách",
+    "indicator-reference": "Đối chiếu với phụ lục",
+    "stock-flow": "Đầu kỳ, tăng, giảm, cuối kỳ",
+    "target-differs": "Chỉ tiêu ghi khác nhau",
+    "average-of-rates": "Trung bình cộng các tỷ lệ",
+    "table-rate": "Tỷ lệ trong bảng",
+    "fractional-count": "Số đếm có phần lẻ",
+}
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -37,8 +55,14 @@ class Finding:
     end: int = 0
     related: tuple[Location, ...] = field(default_factory=tuple)
 
+    @property
+    def title(self) -> str:
+        """The kind of check in Vietnamese, for people; `rule` is the machine key."""
+        return RULE_TITLES.get(self.rule, "Kiểm tra số liệu")
+
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data["title"] = self.title
         data["severity"] = str(self.severity)
         data["location"] = {**asdict(self.location), "key": self.location.key}
         data["location_text"] = self.location.describe()

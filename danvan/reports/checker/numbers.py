@@ -45,7 +45,9 @@ _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 # Words after which a number names something (a document, an indicator, a ward) instead of
 # counting it: "Nghị quyết số 06", "chỉ tiêu số 3", "lần thứ XI", "phường 5".
 _IDENTIFIER_BEFORE = re.compile(
-    r"(?:(?<!tổng )(?<!với )\bsố|\bthứ|\bkhóa|\bkhoá|\bđiều|\bkhoản|\bđiểm|\bmục|\bchương"
+    # "dân tộc thiểu số 3.120" counts; "số 3" names.
+    r"(?:(?<!tổng )(?<!với )(?<!thiểu )(?<!đa )\bsố|\bthứ|\bkhóa|\bkhoá|\bđiều|\bkhoản"
+    r"|\bđiểm|\bmục|\bchương"
     r"|\bphụ lục|\bstt|\bphường|\bquận|\bấp|\bkhu vực|\bkhóm|\btổ|\bluật|\bnghị định"
     r"|\bthông tư|\bquyết định|\bchỉ thị|\bkết luận|\bthông báo|\bquy định|\bcông văn"
     r"|\btrang|\bbảng|\bbiểu|\bphần)\s*$",
@@ -225,7 +227,15 @@ def _words_after(text: str, pos: int, limit: int) -> list[str]:
     return words
 
 
+# Three-word units, people named by their role: "8.760 hòa giải viên".
+THREE_WORD_UNITS = frozenset(
+    {"hòa giải viên", "hoà giải viên", "tuyên truyền viên", "cộng tác viên", "báo cáo viên"}
+)
+
+
 def _unit(words: list[str]) -> str:
+    if len(words) >= 3 and " ".join(words[:3]) in THREE_WORD_UNITS:
+        return " ".join(words[:3])
     if len(words) >= 2 and f"{words[0]} {words[1]}" in COMPOUND_UNITS:
         return f"{words[0]} {words[1]}"
     return words[0] if words else ""

@@ -104,11 +104,12 @@ def decode(data: bytes) -> str:
     )
 
 
+# Unicode's control characters (category Cc) other than tab, newlines and form feed.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
 def _looks_like_text(text: str) -> bool:
-    controls = sum(
-        1 for char in text if unicodedata.category(char) == "Cc" and char not in "\t\n\r\f"
-    )
-    return controls == 0
+    return _CONTROL.search(text) is None
 
 
 # Plain text and Markdown -------------------------------------------------------------------
@@ -262,6 +263,8 @@ def read_text(text: str) -> Document:
             builder.table(table_rows)
         table_rows = []
 
+    after_blank = False
+    blank_before_last_row = False
     for line in text.split("\n"):
         body = _FOOTNOTE_BODY.match(line)
         cells = None if body else _table_cells(line)
@@ -274,12 +277,20 @@ def read_text(text: str) -> Document:
             flush_paragraph()
             flush_footnote()
             if _PIPE_SEPARATOR.match(line):
+                if len(table_rows) >= 2 and blank_before_last_row:
+                    # "| a | b |" then "|---|" after a blank line: the header of a new table.
+                    header = table_rows.pop()
+                    flush_table()
+                    table_rows = [header]
                 continue
+            blank_before_last_row = after_blank
+            after_blank = False
             table_rows.append([clean_inline(cell) for cell in cells])
         elif not line.strip():
             # A blank line ends a paragraph or a note; a table may go on after it.
             flush_paragraph()
             flush_footnote()
+            after_blank = True
         else:
             flush_table()
             if footnote is not None:

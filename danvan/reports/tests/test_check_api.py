@@ -21,6 +21,7 @@ def test_api_returns_findings_as_json(signed_in):
     assert body["summary"] == {"error": 1, "warning": 0, "note": 0}
     [finding] = body["findings"]
     assert finding["rule"] == "fraction-rate"
+    assert finding["title"] == "Tỷ lệ và phân số"
     assert finding["computed"] == "215/240 = 89,58%"
     assert finding["location"]["key"] == "p-0"
 

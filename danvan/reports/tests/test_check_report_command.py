@@ -18,6 +18,18 @@ def test_command_exits_one_when_errors_are_found(capsys):
     assert "418/450 = 92,89%" in output
 
 
+def test_command_text_output_shows_no_internal_rule_ids(capsys):
+    from danvan.reports.checker.findings import RULE_TITLES
+
+    with pytest.raises(SystemExit):
+        call_command("check_report", str(SEED))
+
+    output = capsys.readouterr().out
+    assert "Tổng và các phần" in output
+    for rule_id in RULE_TITLES:
+        assert rule_id not in output, rule_id
+
+
 def test_command_exits_zero_without_errors(tmp_path, capsys):
     report = tmp_path / "bao-cao.md"
     report.write_text("Có 110/133 đồng chí, chiếm tỷ lệ 82,7%.", encoding="utf-8")
@@ -37,6 +49,7 @@ def test_command_writes_json(tmp_path, capsys):
     payload = json.loads(capsys.readouterr().out)
     assert payload["summary"] == {"error": 1, "warning": 0, "note": 0}
     assert payload["findings"][0]["rule"] == "fraction-rate"
+    assert payload["findings"][0]["title"] == "Tỷ lệ và phân số"
     assert payload["findings"][0]["location"]["paragraph"] == 0
 
 
@@ -65,3 +78,25 @@ def test_console_script_reports_unreadable_file_without_traceback(tmp_path):
     assert done.returncode == 2
     assert "bị hỏng" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_console_script_checks_without_setting_django_up(tmp_path):
+    report = tmp_path / "bao-cao.txt"
+    report.write_text("Có 215/240 đồng chí, chiếm tỷ lệ 91,58%.", encoding="utf-8")
+    script = (
+        "import atexit, sys; from danvan.cli import main; sys.argv = sys.argv[1:]; "
+        "atexit.register(lambda: print('django loaded:', 'django.apps' in sys.modules, "
+        "file=sys.stderr)); main()"
+    )
+
+    done = subprocess.run(
+        [sys.executable, "-c", script, "danvan", "check-report", str(report)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert done.returncode == 1
+    assert "215/240 = 89,58%" in done.stdout
+    assert "Tỷ lệ và phân số" in done.stdout
+    assert "django loaded: False" in done.stderr

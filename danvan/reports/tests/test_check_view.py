@@ -94,3 +94,12 @@ def test_empty_form_asks_for_a_file_or_text(signed_in):
     response = signed_in.post(reverse("reports:check"), {})
 
     assert "Hãy chọn một tệp" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_findings_name_their_kind_in_vietnamese_not_the_internal_rule_id(signed_in):
+    response = signed_in.post(reverse("reports:check"), {"text": WRONG})
+
+    html = response.content.decode()
+    assert "Loại kiểm tra: Tỷ lệ và phân số" in html
+    assert "fraction-rate" not in html

@@ -114,3 +114,14 @@ def test_formatted_numbers_read_back_to_the_same_value(value):
     text = format_number(value, 2)
 
     assert parse_number(text) == (value, 2)
+
+
+def test_money_is_written_in_billions_or_millions_without_trailing_zeros():
+    from decimal import Decimal
+
+    from danvan.reports.exporter import fmt_money
+
+    assert fmt_money(Decimal(2_800_000)) == "2,8 triệu đồng"
+    assert fmt_money(Decimal(31_000_000)) == "31 triệu đồng"
+    assert fmt_money(Decimal(140_512_000_000)) == "140,51 tỷ đồng"
+    assert fmt_money(None) == "chưa có số liệu"

@@ -161,3 +161,17 @@ def test_seed_is_read_with_its_annex_and_fourteen_footnotes():
     assert sorted(document.footnotes) == list(range(1, 15))
     assert len(document.tables) == 1
     assert document.tables[0].rows[0][4].text == "So sánh nghị quyết (%)"
+
+
+def test_two_markdown_tables_separated_by_a_blank_line_are_two_tables():
+    from danvan.reports.checker import read_text
+
+    text = (
+        "| Huyện | Số tổ |\n|---|---|\n| A | 3 |\n\n| Năm | 2022 | 2023 |\n|---|---|---|\n"
+        "| Số hộ | 10 | 12 |\n\n| B | 4 |\n"
+    )
+
+    document = read_text(text)
+
+    assert [len(table.rows) for table in document.tables] == [2, 3]
+    assert document.tables[1].rows[0][1].text == "2022"

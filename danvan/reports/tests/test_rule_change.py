@@ -1,4 +1,6 @@
 # ruff: noqa: E501 — the fixture reports keep one paragraph per line, as real reports do
+import pytest
+
 from danvan.reports.checker import Severity
 from danvan.reports.tests.factories import check
 
@@ -70,4 +72,32 @@ def test_increase_guessed_from_the_sentence_is_only_a_warning():
 def test_increase_without_before_figure_is_not_checked():
     text = "Kinh phí hoạt động tăng 15 triệu đồng so với năm trước."
 
+    assert check(text, "change") == []
+
+
+def test_increase_against_the_figure_of_the_year_it_names_is_an_error():
+    text = (
+        "Năm 2020 toàn huyện có 146 chi hội nghề nghiệp; năm 2023 có 171 chi hội nghề nghiệp, "
+        "tăng 21 chi hội so với năm 2020."
+    )
+
+    [finding] = check(text, "change")
+
+    assert finding.severity is Severity.ERROR
+    assert finding.computed == "171 − 146 = 25"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A subset after "trong đó" is not the "after" figure; the reference year has no figure.
+        "Năm 2023, Hội Nông dân có 268 tổ hợp tác, trong đó 97 tổ hợp tác liên kết tiêu thụ "
+        "(tăng 31 tổ hợp tác so với năm 2019).",
+        "Đến nay toàn tỉnh có 1.920 câu lạc bộ, trong đó 640 câu lạc bộ dưỡng sinh, tăng 85 "
+        "câu lạc bộ so với năm 2021.",
+        # The year compared with has no figure of its own in the sentence.
+        "Năm 2023 có 412 tổ tự quản, tăng 40 tổ so với năm 2018.",
+    ],
+)
+def test_increase_whose_reference_figure_is_not_written_is_not_judged(text):
     assert check(text, "change") == []

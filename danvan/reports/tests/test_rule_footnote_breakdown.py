@@ -1,4 +1,6 @@
 # ruff: noqa: E501 — the fixture reports keep one paragraph per line, as real reports do
+import pytest
+
 from danvan.reports.checker import Severity
 from danvan.reports.tests.factories import check
 
@@ -41,3 +43,40 @@ def test_footnote_without_level_parts_is_not_compared():
     )
 
     assert check(text, "footnote-breakdown") == []
+
+
+def test_footnote_breakdown_is_one_finding_not_also_a_total_of_the_paragraph():
+    text = (
+        "Các cơ sở Hội xây dựng 214 mô hình sinh kế^[1] cho hội viên nghèo.\n\n"
+        "^[1] Cấp huyện: xây dựng 38 mô hình sinh kế; cấp xã: xây dựng 166 mô hình sinh kế."
+    )
+
+    findings = check(text)
+
+    assert [(f.rule, f.severity) for f in findings] == [("footnote-breakdown", Severity.ERROR)]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "^[1] Cấp tỉnh 3 đợt, cấp huyện 25 đợt, cấp xã 90 đợt.",
+        "^[1] Trong đó: cấp huyện 25 đợt; cấp xã 90 đợt; cấp tỉnh 3 đợt.",
+    ],
+)
+def test_footnote_that_is_only_a_list_by_level_is_compared_with_its_anchor(note):
+    text = f"Ban Thường trực đã tổ chức 128 đợt khảo sát^[1] tại khu dân cư.\n\n{note}\n"
+
+    [finding] = check(text, "footnote-breakdown")
+
+    assert finding.severity is Severity.ERROR
+    assert finding.stated == "128 đợt"
+    assert finding.computed.endswith("= 118")
+
+
+def test_footnote_list_by_level_that_adds_up_is_not_flagged():
+    text = (
+        "Ban Thường trực đã tổ chức 118 đợt khảo sát^[1] tại khu dân cư.\n\n"
+        "^[1] Cấp tỉnh 3 đợt, cấp huyện 25 đợt, cấp xã 90 đợt.\n"
+    )
+
+    assert check(text) == []

@@ -86,3 +86,12 @@ def test_count_rate_that_no_stated_base_gives_is_a_warning():
 
     assert finding.severity is Severity.WARNING
     assert "1.000/1.200 = 83,33%" in finding.computed
+
+
+def test_number_inside_a_quoted_title_does_not_separate_a_fraction_from_its_rate():
+    text = 'Có 318/402 khu dân cư đạt danh hiệu "Khu dân cư 3 không", chiếm tỷ lệ 81,2%.'
+
+    [finding] = check(text, "fraction-rate")
+
+    assert finding.severity is Severity.ERROR
+    assert finding.computed == "318/402 = 79,10%"

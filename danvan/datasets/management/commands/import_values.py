@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from danvan.accounts.models import User
+from danvan.datasets.exchange.options import OptionError, options_parse
 from danvan.datasets.exchange.parsers import FileError, source_open
 from danvan.datasets.exchange.pipeline import ImportSummary, values_import
 
@@ -24,8 +25,15 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--user", required=True, help="username whose scope applies")
         parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
-        parser.add_argument("--format", choices=["csv", "json", "xlsx"], default="")
+        parser.add_argument("--format", choices=["csv", "json", "xml", "adx", "xlsx"], default="")
         parser.add_argument("--data-set", default="", help="only accept figures of this data set")
+        parser.add_argument(
+            "--option",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help="a DHIS2 import option (importStrategy=DELETE, idScheme=UID, …); repeatable",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -53,12 +61,19 @@ class Command(BaseCommand):
                 )
                 sys.stderr.flush()
 
+            try:
+                import_options = options_parse(
+                    dict(item.partition("=")[::2] for item in options["option"])
+                )
+            except OptionError as error:
+                raise CommandError(error.message) from error
             summary = values_import(
                 actor=user,
                 rows=source,
                 dry_run=options["dry_run"],
                 data_set_code=options["data_set"] or None,
                 progress=progress,
+                options=import_options,
             )
         sys.stderr.write("\n")
         self._report(summary)
@@ -72,7 +87,8 @@ class Command(BaseCommand):
             return
         out.write(
             f"rows {summary.rows}: new {summary.new}, changed {summary.changed}, "
-            f"unchanged {summary.unchanged}, blank {summary.skipped}, rejected {summary.rejected}"
+            f"unchanged {summary.unchanged}, deleted {summary.deleted}, blank {summary.skipped}, "
+            f"rejected {summary.rejected}"
             f" ({summary.seconds:.1f} s)"
         )
         if summary.converted:

@@ -8,7 +8,7 @@ from danvan.indicators.services import results_recompute_all
 
 
 class Command(BaseCommand):
-    help = "Recompute every indicator result of every resolution (idempotent)."
+    help = "Rebuild the sums behind every indicator result from the values (idempotent)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
@@ -27,5 +27,5 @@ class Command(BaseCommand):
         started = time.perf_counter()
         total = results_recompute_all(progress=lambda line: self.stdout.write(f"  {line}"))
         self.stdout.write(
-            self.style.SUCCESS(f"{total} results in {time.perf_counter() - started:.1f} s")
+            self.style.SUCCESS(f"{total} sums in {time.perf_counter() - started:.1f} s")
         )

@@ -11,6 +11,7 @@ from danvan.reports.checker.rules.fraction_rate import FractionRate, StatedBaseR
 from danvan.reports.checker.rules.indicator_reference import IndicatorReference
 from danvan.reports.checker.rules.repeated_quantity import RepeatedQuantity
 from danvan.reports.checker.rules.stock_flow import StockFlow
+from danvan.reports.checker.rules.tables import FractionalCount, TableFigures
 from danvan.reports.checker.rules.target_differs import TargetDiffers
 from danvan.reports.checker.rules.total_parts import TotalParts
 
@@ -26,4 +27,6 @@ ALL_RULES: tuple[Rule, ...] = (
     StockFlow(),
     TargetDiffers(),
     AverageOfRates(),
+    TableFigures(),
+    FractionalCount(),
 )

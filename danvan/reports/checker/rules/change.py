@@ -31,6 +31,13 @@ _TIMES = re.compile(r"\s*lần(?!\w)", re.IGNORECASE)
 _FROM = re.compile(r"từ\s*$", re.IGNORECASE)
 _TO = re.compile(r"(?:lên|đến|tới|còn|xuống)\s*$", re.IGNORECASE)
 _EARLIER = re.compile(r"(?:(?:19|20)\d\d|trước|đầu|cùng kỳ)", re.IGNORECASE)
+# "tăng 34 mô hình so với năm 2021": the year the change is measured from.
+_REFERENCE = re.compile(
+    r"[^.;\d]{0,30}?so với\s+(?:cùng kỳ\s+)?(?:năm\s+)?((?:19|20)\d\d)", re.IGNORECASE
+)
+_YEARS = re.compile(r"(?:19|20)\d\d")
+_NOW = re.compile(r"(?:đến|hiện|tới)\s+nay|hiện có|năm\s+(?:19|20)\d\d", re.IGNORECASE)
+_SUBSET = re.compile(r"(?<!\w)(?:trong đó|bao gồm|gồm)(?!\w)", re.IGNORECASE)
 _LABEL_STOP = frozenset(
     "tổng số hiện có về đạt các và của nay trong đó tỷ lệ chiếm được là tăng giảm so với".split()  # noqa: SIM905
 )
@@ -98,9 +105,10 @@ class StatedChange:
                 )
                 confident = sides is not None
                 if sides is None:
-                    sides = self._nearby(context, block, claim)
-                if sides is None:
-                    continue
+                    nearby = self._nearby(context, block, claim)
+                    if nearby is None:
+                        continue
+                    sides, confident = nearby
                 result = self._judge(
                     block, claim, verb.group(1).lower(), sides, confident, window + verb.start()
                 )
@@ -165,11 +173,22 @@ class StatedChange:
         return before, after
 
     @staticmethod
-    def _nearby(context: CheckContext, block: Block, claim: Quantity) -> tuple[_Side, _Side] | None:
-        """The figure just before the claim and one earlier figure marked as earlier in time."""
+    def _nearby(
+        context: CheckContext, block: Block, claim: Quantity
+    ) -> tuple[tuple[_Side, _Side], bool] | None:
+        """The figure just before the claim, and the one figure of the year the claim names.
+
+        "năm 2021 có 180 mô hình …; năm 2023 có 214 mô hình, tăng 34 mô hình so với năm 2021":
+        the before figure must be tagged with the year the claim compares with, and nothing
+        may make the after figure a subset ("… 356 mô hình, trong đó 120 mô hình …, tăng …").
+        When the reference year has no figure in the sentence, nothing is said. The pairing is
+        certain when the claim names its year; "then … now" without it is only probable.
+        """
         analysed = context.of(block)
+        text = block.text
         clause = analysed.clause_of(claim.start)
         sentence = analysed.sentence_of(claim.start)
+        reference = _REFERENCE.match(text, claim.end)
         before_claim = [
             q
             for q in analysed.measures_in(Span(clause.start, claim.start))
@@ -178,17 +197,28 @@ class StatedChange:
         if not before_claim:
             return None
         after_quantity = before_claim[-1]
+        after_tag = text[max(sentence.start, after_quantity.start - 25) : after_quantity.start]
+        if reference is not None:
+            year = reference.group(1)
+        elif _NOW.search(after_tag):
+            # "Năm 2016 có 62 máy, đến nay có 95 máy, tăng 33 máy": then and now.
+            year = ""
+        else:
+            return None
         earlier = [
             q
             for q in analysed.measures_in(Span(sentence.start, after_quantity.start))
             if _side(block, q, claim)
-            and _EARLIER.search(block.text[max(sentence.start, q.start - 25) : q.start])
+            and (years := _YEARS.findall(text[max(sentence.start, q.start - 25) : q.start]))
+            and (year in years if year else years[-1] not in _YEARS.findall(after_tag))
         ]
         if len(earlier) != 1:
             return None
+        if _SUBSET.search(text, earlier[0].end, after_quantity.start):
+            return None
         before = _side(block, earlier[0], claim)
         after = _side(block, after_quantity, claim)
-        return (before, after) if before and after else None
+        return ((before, after), reference is not None) if before and after else None
 
     def _judge(
         self,

@@ -42,6 +42,33 @@ def segments(text: str) -> list[tuple[str, Span]]:
     return result
 
 
+_LIST_LABEL = re.compile(r"cấp\s+(?:tỉnh|huyện|xã|cơ sở)|(?<!\w)(?:nam|nữ)(?!\w)", re.IGNORECASE)
+
+
+def _level_list(
+    text: str, measures: list[Quantity], anchor: Quantity
+) -> list[tuple[str, Quantity]]:
+    """A note that is only a list by level or sex: "Cấp tỉnh 4 lớp, cấp huyện 60 lớp, …".
+
+    Every count of the anchor's unit in the note must follow its own distinct label, and the
+    note may count nothing else of that unit; otherwise it is not such a list.
+    """
+    counts = [q for q in measures if q.kind is Kind.COUNT and q.unit_class == anchor.unit_class]
+    if len(counts) < 2 or any(q.approximate for q in counts):
+        return []
+    chosen: list[tuple[str, Quantity]] = []
+    previous = 0
+    for quantity in counts:
+        labels = _LIST_LABEL.findall(text[previous : quantity.start])
+        if not labels:
+            return []
+        chosen.append((" ".join(labels[-1].split()), quantity))
+        previous = quantity.end
+    if len({label.lower() for label, _ in chosen}) != len(chosen):
+        return []
+    return chosen
+
+
 def _context(text: str, quantity: Quantity, floor: int, ceiling: int) -> set[str]:
     clause_end = re.search(r"[;()]", text[quantity.end : ceiling])
     right_end = quantity.end + clause_end.start() if clause_end else ceiling
@@ -80,10 +107,23 @@ class FootnoteBreakdown:
         if not counts or counts[-1].approximate:
             return None
         anchor = counts[-1]
-        anchor_context = _context(block.text, anchor, clause.start, offset)
+        note_measures = context.of(note).measures
+        chosen = _level_list(note.text, note_measures, anchor) or self._matched(
+            context, block, anchor, clause.start, offset, note
+        )
+        if not chosen:
+            return None
+        return self._judge(block, anchor, counts, chosen, note)
+
+    @staticmethod
+    def _matched(
+        context: CheckContext, block: Block, anchor: Quantity, floor: int, offset: int, note: Block
+    ) -> list[tuple[str, Quantity]]:
+        """In each labelled part of the note, the one figure whose words match the anchor's."""
+        anchor_context = _context(block.text, anchor, floor, offset)
         parts = segments(note.text)
         if len(parts) < 2:
-            return None
+            return []
         note_measures = context.of(note).measures
         chosen: list[tuple[str, Quantity]] = []
         for label, span in parts:
@@ -103,10 +143,20 @@ class FootnoteBreakdown:
                 key=lambda pair: -pair[0],
             )
             if not scored or scored[0][0] < MIN_SCORE:
-                return None
+                return []
             if len(scored) > 1 and scored[0][0] - scored[1][0] < MARGIN:
-                return None
+                return []
             chosen.append((label, scored[0][1]))
+        return chosen
+
+    def _judge(
+        self,
+        block: Block,
+        anchor: Quantity,
+        counts: list[Quantity],
+        chosen: list[tuple[str, Quantity]],
+        note: Block,
+    ) -> Finding | None:
         total = sum((q.value for _, q in chosen), Decimal(0))
         if any(q.value == total and q.unit_class == anchor.unit_class for q in counts):
             return None

@@ -2,8 +2,14 @@
 
 "trong đó" may introduce a partition (by level, by organization, by sex) or just one subset
 ("trong đó có 65 đồng chí giữ chức vụ lãnh đạo"). Only a partition must add up, so a
-mismatch is an error only when every part carries a distinct partition label; parts that
-merely exceed their total are a warning (categories might overlap).
+mismatch is an error only when every part carries a distinct partition label; unlabelled
+parts may overlap ("thanh niên", "người dân tộc thiểu số"), so they are never judged.
+
+The parts may be in the next sentence ("… 412 cuộc giám sát. Trong đó, cấp tỉnh 12 cuộc, cấp
+huyện 96 cuộc …", or a sentence that starts with its first level, "Cấp tỉnh 18 cán bộ; cấp
+huyện …"): then the total is the one count of the parts' unit in the sentence before (or the
+last sentence of the paragraph before), and the parts must be levels or sexes, which leave
+no one out; any other reading is not judged.
 """
 
 from __future__ import annotations
@@ -12,10 +18,11 @@ import re
 from decimal import Decimal
 
 from danvan.reports.checker.context import Analysed, CheckContext
-from danvan.reports.checker.document import Block
+from danvan.reports.checker.document import Block, BlockKind
 from danvan.reports.checker.findings import Finding, Severity
 from danvan.reports.checker.numbers import Kind, Quantity, format_number
 from danvan.reports.checker.rules.base import finding
+from danvan.reports.checker.text import Span
 
 _MARKER = re.compile(r"(?<!\w)(?:trong đó|bao gồm|gồm|cụ thể)(?!\w)", re.IGNORECASE)
 PARTITION_LABEL = re.compile(
@@ -25,6 +32,28 @@ PARTITION_LABEL = re.compile(
     r"|Tỉnh đoàn|ĐTN|Hội LHPN|Hội Liên hiệp Phụ nữ|Hội Cựu chiến binh|Hội CCB|CCB"
     r"|thành thị|nông thôn|(?<!Việt )(?<!\w)(?:[Nn]am|[Nn]ữ)(?!\w)",
 )
+
+
+# A sentence that is a breakdown of the one before: "Trong đó, cấp tỉnh …", "Cấp tỉnh …".
+_LIST_OPENING = re.compile(
+    r"\s*(?P<lead>(?:(?:trong đó|bao gồm|gồm|cụ thể)\s*[,:]?\s*(?:có\s+)?)?)"
+    r"(?=(?:MTTQ\s+|Mặt trận\s+)?cấp\s+(?:tỉnh|huyện|xã|cơ sở|trung ương)|nam\b|nữ\b)",
+    re.IGNORECASE,
+)
+# A colon or a bracket right before a level or a sex opens a list of parts without a word.
+_LABELLED_OPENING = re.compile(
+    r"[:(]\s*(?=cấp\s+(?:tỉnh|huyện|xã|cơ sở|trung ương)|nam\b|nữ\b)", re.IGNORECASE
+)
+# Labels that split a whole with nobody left out: levels and sexes (not organizations, a list
+# of which may name only some).
+_EXHAUSTIVE_LABEL = re.compile(
+    r"cấp\s+(?:tỉnh|huyện|xã|cơ sở|ấp|trung ương)|(?<!\w)(?:nam|nữ)(?!\w)", re.IGNORECASE
+)
+
+
+def _exhaustive_label(text: str) -> str:
+    labels = _EXHAUSTIVE_LABEL.findall(text)
+    return " ".join(labels[-1].lower().split()) if labels else ""
 
 
 def partition_label(text: str) -> str:
@@ -63,13 +92,99 @@ class TotalParts:
 
     def check(self, context: CheckContext) -> list[Finding]:
         findings = []
+        previous: Block | None = None
         for block in context.document.all_blocks():
             analysed = context.of(block)
             for marker in _MARKER.finditer(block.text):
                 result = self._check_marker(analysed, block, marker.start(), marker.end())
                 if result is not None:
                     findings.append(result)
+            for opening in _LABELLED_OPENING.finditer(block.text):
+                # "326 cuộc giám sát: cấp huyện 48 cuộc, …" or "(cấp huyện 48 cuộc, …)"; inside
+                # a bracket the parts end where it closes.
+                result = self._check_marker(analysed, block, opening.end(), opening.end())
+                if result is not None:
+                    findings.append(result)
+            for index, sentence in enumerate(analysed.sentences):
+                if index:
+                    earlier: tuple[Block, Span] | None = (block, analysed.sentences[index - 1])
+                elif (
+                    previous is not None
+                    and block.kind is BlockKind.PARAGRAPH
+                    and context.of(previous).sentences
+                ):
+                    earlier = (previous, context.of(previous).sentences[-1])
+                else:
+                    earlier = None
+                if earlier is not None:
+                    result = self._check_next_sentence(context, block, sentence, *earlier)
+                    if result is not None:
+                        findings.append(result)
+            # A footnote follows no paragraph (footnote-breakdown compares it with its anchor).
+            previous = block if block.kind is BlockKind.PARAGRAPH else None
         return findings
+
+    def _check_next_sentence(
+        self, context: CheckContext, block: Block, sentence: Span, before: Block, span: Span
+    ) -> Finding | None:
+        text = block.text
+        opening = _LIST_OPENING.match(text, sentence.start)
+        if opening is None:
+            return None
+        analysed = context.of(block)
+        after = [
+            q
+            for q in analysed.measures_in(Span(opening.end("lead"), sentence.end))
+            if q.kind is not Kind.YEAR
+        ]
+        after = _outside_brackets(text, opening.end("lead"), after)
+        if len(after) < 2 or any(q.kind is not Kind.COUNT or q.approximate for q in after):
+            return None
+        unit = after[0].unit
+        if not unit or any(q.unit_class != after[0].unit_class for q in after):
+            return None
+        labels = []
+        previous_end = opening.end("lead")
+        for part in after:
+            label = _exhaustive_label(text[previous_end : part.start])
+            if not label:
+                return None
+            labels.append(label)
+            previous_end = part.end
+        if len(set(labels)) != len(labels):
+            return None
+        candidates = [
+            q
+            for q in context.of(before).measures_in(span)
+            if q.kind is Kind.COUNT and q.unit_class == after[0].unit_class
+        ]
+        if len(candidates) != 1 or candidates[0].approximate:
+            return None
+        total = candidates[0]
+        parts_sum = sum((q.value for q in after), Decimal(0))
+        if parts_sum == total.value:
+            return None
+        listing = " + ".join(f"{label} {q.text}" for q, label in zip(after, labels, strict=True))
+        where = "câu trước" if before is block else before.location.describe()
+        return finding(
+            self.id,
+            Severity.ERROR,
+            block,
+            sentence.start,
+            after[-1].end,
+            stated=f"{total.text} {total.unit}".strip(),
+            computed=f"{listing} = {format_number(parts_sum)}",
+            suggestion=(
+                f"Kiểm tra lại: tổng phải là {format_number(parts_sum)} {total.unit}, "
+                "hoặc một trong các số thành phần sai"
+            ),
+            explanation=(
+                f"Tổng {total.text} {total.unit} ({where}) được chia theo {', '.join(labels)} ở "
+                f"câu này; các phần cộng lại {format_number(parts_sum)}, chênh "
+                f"{format_number(abs(parts_sum - total.value))} so với tổng."
+            ),
+            related=() if before is block else (before.location,),
+        )
 
     def _check_marker(
         self, analysed: Analysed, block: Block, marker_start: int, marker_end: int
@@ -135,21 +250,6 @@ class TotalParts:
                     f"Tổng {total.text} {total.unit} được chia theo {', '.join(labels)}; các phần "
                     f"cộng lại {format_number(parts_sum)}, chênh "
                     f"{format_number(abs(parts_sum - total.value))} so với tổng đã ghi."
-                ),
-            )
-        if parts_sum > total.value:
-            return finding(
-                self.id,
-                Severity.WARNING,
-                block,
-                total.start,
-                parts[-1].end,
-                stated=f"{total.text} {total.unit}".strip(),
-                computed=computed,
-                suggestion="Kiểm tra lại tổng và các số thành phần",
-                explanation=(
-                    f"Các số nêu sau “trong đó” cộng lại {format_number(parts_sum)}, lớn hơn tổng "
-                    f"{total.text}. Nếu các nhóm không trùng nhau thì có số bị ghi sai."
                 ),
             )
         return None

@@ -1,20 +1,20 @@
 """`check_report FILE [--format text|json]`: check a report's figures from the command line.
 
 Exit status: 0 no errors (warnings and notes allowed), 1 errors found, 2 file unreadable.
+`danvan check-report` runs the same check without setting Django up
+(danvan/reports/checker/command.py).
 """
 
 from __future__ import annotations
 
-import json
 import sys
-import time
 from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from danvan.reports.checker import Finding, ReadError, Severity, check_document, read_file
-from danvan.reports.checker.findings import SEVERITY_LABELS
+from danvan.reports.checker import ReadError
+from danvan.reports.checker.command import write_report
 
 
 class Command(BaseCommand):
@@ -27,45 +27,10 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path = options["file"]
-        started = time.perf_counter()
         try:
-            document = read_file(path)
+            status = write_report(str(options["file"]), options["format"], self.stdout)
         except ReadError as error:
             raise CommandError(error.message, returncode=2) from None
-        findings = check_document(document)
-        elapsed = time.perf_counter() - started
-        counts = {severity: 0 for severity in Severity}
-        for item in findings:
-            counts[item.severity] += 1
-        if options["format"] == "json":
-            payload = {
-                "file": str(path),
-                "seconds": round(elapsed, 3),
-                "summary": {str(severity): count for severity, count in counts.items()},
-                "findings": [item.as_dict() for item in findings],
-            }
-            self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
-        else:
-            self._write_text(str(path), findings, counts, elapsed)
-        if counts[Severity.ERROR]:
+        if status:
             self.stdout.flush()
-            sys.exit(1)
-
-    def _write_text(
-        self, path: str, findings: list[Finding], counts: dict[Severity, int], elapsed: float
-    ) -> None:
-        self.stdout.write(
-            f"{path}: {counts[Severity.ERROR]} lỗi, {counts[Severity.WARNING]} cảnh báo, "
-            f"{counts[Severity.NOTE]} lưu ý ({elapsed:.2f} giây)"
-        )
-        for item in findings:
-            label = SEVERITY_LABELS[item.severity].upper()
-            self.stdout.write("")
-            self.stdout.write(f"[{label}] {item.location.describe()} · {item.rule}")
-            self.stdout.write(f"  Trích:      “{item.quote}”")
-            self.stdout.write(f"  Ghi:        {item.stated}")
-            self.stdout.write(f"  Tính được:  {item.computed}")
-            if item.suggestion:
-                self.stdout.write(f"  Đề nghị:    {item.suggestion}")
-            self.stdout.write(f"  Giải thích: {item.explanation}")
+            sys.exit(status)

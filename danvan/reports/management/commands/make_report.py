@@ -16,7 +16,7 @@ from danvan.datasets.models import Period
 from danvan.geography.models import AdministrativeUnit
 from danvan.indicators.models import Resolution
 from danvan.reports.docx_writer import TemplateError
-from danvan.reports.exporter import ReportError, report_build
+from danvan.reports.exporter import ReportError, fmt_date, report_build
 from danvan.reports.files import FORMATS, PdfUnavailableError, report_render
 from danvan.reports.queries import unit_lookup
 from danvan.reports.wording import WordingError, wording_load
@@ -32,7 +32,16 @@ class Command(BaseCommand):
         parser.add_argument("--baseline", help="another baseline period than each indicator's")
         parser.add_argument("--format", choices=FORMATS, default="docx")
         parser.add_argument("--output", required=True, type=Path)
-        parser.add_argument("--date", help="date of the report, YYYY-MM-DD (default today)")
+        parser.add_argument(
+            "--date",
+            help="date of the report, YYYY-MM-DD; it decides who issues the report "
+            "(default: the end of the period for a past period, otherwise today)",
+        )
+        parser.add_argument(
+            "--target-rule",
+            choices=Resolution.TargetRule.values,
+            help="which milestone a year is judged against (default: the resolution's rule)",
+        )
         parser.add_argument("--number", default="", help="registered document number")
         parser.add_argument("--template", type=Path, help="a Word template (docxtpl)")
         parser.add_argument("--wording", type=Path, help="a wording file (YAML)")
@@ -64,6 +73,7 @@ class Command(BaseCommand):
                 wording=wording_load(options["wording"]),
                 charts=not options["no_charts"] and options["format"] != "xlsx",
                 number=options["number"],
+                target_rule=options["target_rule"],
             )
             rendered = report_render(report, options["format"], options["template"])
         except (ReportError, TemplateError, WordingError, PdfUnavailableError) as error:
@@ -73,6 +83,14 @@ class Command(BaseCommand):
         options["output"].write_bytes(rendered.content)
         for line in report.missing:
             self.stderr.write(f"Thiếu: {line}")
+        why = ""
+        if report.date_is_default:
+            when = "cuối kỳ báo cáo" if report.date == report.period.end_date else "hôm nay"
+            why = f" ({when}; đổi bằng --date)"
+        self.stdout.write(
+            f"Ngày báo cáo: {fmt_date(report.date)}{why}; cơ quan ban hành: {report.profile.issuer}"
+        )
+        self.stdout.write(f"Chỉ tiêu áp dụng: {report.target_rule_label}")
         self.stdout.write(f"{options['output']} ({len(rendered.content):,} bytes)")
 
     def _resolution(self, text: str, user: User | None) -> Resolution:

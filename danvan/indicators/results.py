@@ -1,0 +1,476 @@
+"""Indicator results where they are read: computed from the maintained sums.
+
+Nothing here is stored. A result — one part at one unit for one period — is the part's
+numerator and denominator evaluated on the unit's figures: for a unit above the part's
+level, the sums of the units at that level below it (`ElementSum`); for a unit at that
+level, its own values. Targets, achievement, status, baseline and change follow, so a
+changed target or definition is visible at the next read. The basis (what counts:
+approved forms only, submitted and approved, or every value entered) picks one of the
+three columns each sum row keeps; coverage says how many of the reporting units (and
+their forms) the figure rests on.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+
+from danvan.datasets.models import DataElement, DataSet, DataValue, Period, Submission
+from danvan.datasets.queries import ValueLookup
+from danvan.geography.models import AdministrativeUnit
+from danvan.indicators.engine import Status, judge, target_for
+from danvan.indicators.models import ElementSum, IndicatorPart, Resolution, Target
+from danvan.lib.expressions import Expression, expression_parse
+from danvan.lib.periods import PeriodType
+from danvan.organizations.models import Organization, OrganizationType
+
+Key = tuple[str, str | None]  # (element code, organization type code or None)
+Figures = dict[Key, Decimal]
+
+
+Basis = Resolution.Basis
+RANK: dict[str, int] = {Basis.APPROVED: 2, Basis.SUBMITTED: 1, Basis.ENTERED: 0}
+
+
+@dataclass
+class Coverage:
+    """The reporting units (and forms) under a unit that a figure rests on."""
+
+    level: int
+    units_expected: int = 0
+    units_entered: int = 0
+    units_submitted: int = 0
+    units_approved: int = 0
+    forms_expected: int = 0
+    forms_submitted: int = 0
+    forms_approved: int = 0
+
+    def counted(self, basis: str) -> int:
+        counts: dict[str, int] = {
+            Basis.APPROVED: self.units_approved,
+            Basis.SUBMITTED: self.units_submitted,
+            Basis.ENTERED: self.units_entered,
+        }
+        return counts[basis]
+
+    def is_complete(self, basis: str) -> bool:
+        return self.units_expected > 0 and self.counted(basis) >= self.units_expected
+
+
+@dataclass
+class Result:
+    """One part at one unit for one period, with the same fields the stored results had."""
+
+    part: IndicatorPart
+    unit_id: int
+    period_id: str
+    numerator: Decimal | None
+    denominator: Decimal | None
+    value: Decimal | None
+    target: Target | None
+    achievement: Decimal | None
+    status: str
+    baseline_numerator: Decimal | None
+    baseline_value: Decimal | None
+    change_value: Decimal | None
+    change_count: Decimal | None
+    basis: str = Basis.APPROVED
+    coverage: Coverage | None = None
+    # Some figure behind it was carried from a predecessor through an estimated share.
+    estimated: bool = False
+    unit: AdministrativeUnit | None = field(default=None, repr=False)
+
+    @property
+    def part_id(self) -> int:
+        return self.part.pk
+
+    @property
+    def target_id(self) -> int | None:
+        return self.target.pk if self.target is not None else None
+
+    def get_status_display(self) -> str:
+        return str(Status.LABELS[self.status])
+
+
+@cache
+def _parsed(text: str) -> Expression:
+    return expression_parse(text)
+
+
+def _codes(part: IndicatorPart) -> set[str]:
+    refs = list(_parsed(part.numerator).refs)
+    if part.denominator:
+        refs += _parsed(part.denominator).refs
+    return {ref.code for ref in refs}
+
+
+def periods_with_values() -> list[str]:
+    """Yearly periods holding any figure, oldest first."""
+    return list(
+        Period.objects.filter(
+            Exists(DataValue.objects.filter(period=OuterRef("pk"))), type=PeriodType.YEARLY.value
+        )
+        .order_by("start_date")
+        .values_list("id", flat=True)
+    )
+
+
+def _total(basis: str) -> tuple[str, str]:
+    return f"{basis}_total", f"{basis}_count"
+
+
+class _Figures:
+    """Figures of units for every level of parts, read with one query per kind (sums,
+    own values, forms) whatever the number of units, levels or parts."""
+
+    def __init__(
+        self,
+        *,
+        levels: set[int],
+        units: Sequence[AdministrativeUnit],
+        elements: dict[int, DataElement],
+        period_ids: set[str],
+        basis: str,
+    ) -> None:
+        # (level, unit, period) → figures
+        self.by_key: dict[tuple[int, int, str], Figures] = defaultdict(dict)
+        # (level, unit, period) → codes whose figures came through an estimated share
+        self.estimated: dict[tuple[int, int, str], set[str]] = defaultdict(set)
+        if not elements or not period_ids or not units:
+            return
+        options = dict(OrganizationType.objects.values_list("pk", "code"))
+        average = DataElement.Aggregation.AVERAGE
+        total, count = f"{basis}_total", f"{basis}_count"
+        # Rows of units above a level are their sums; rows of a unit at a level are the
+        # figures carried to it from the units it succeeded.
+        held = [u.pk for u in units if u.level <= max(levels)]
+        if held:
+            rows = ElementSum.objects.filter(
+                unit_id__in=held,
+                level__in=sorted(levels),
+                period_id__in=period_ids,
+                element_id__in=list(elements),
+            ).values_list(
+                "level",
+                "unit_id",
+                "period_id",
+                "element_id",
+                "option",
+                total,
+                count,
+                "estimated_count",
+            )
+            for level, unit_id, period_id, element_id, option, value, n, estimated in rows:
+                if not n:
+                    continue
+                element = elements[element_id]
+                if element.aggregation == average:
+                    value = Decimal(value) / n
+                key = (element.code, options.get(option))
+                figures = self.by_key[(level, unit_id, period_id)]
+                figures[key] = figures.get(key, Decimal(0)) + value
+                if estimated:
+                    self.estimated[(level, unit_id, period_id)].add(element.code)
+        at = {u.pk: u.level for u in units if u.level in levels}
+        if at:
+            for unit_id, period_id, element_id, option_id, value in _own_values(
+                list(at), period_ids, list(elements), basis
+            ):
+                key = (elements[element_id].code, options.get(option_id or 0))
+                figures = self.by_key[(at[unit_id], unit_id, period_id)]
+                figures[key] = figures.get(key, Decimal(0)) + value
+
+    def is_estimated(self, part: IndicatorPart, unit_id: int, period_id: str) -> bool:
+        found = self.estimated.get((part.level, unit_id, period_id))
+        return bool(found and found & _codes(part))
+
+    def of(self, level: int, unit_id: int, period_id: str) -> Figures | None:
+        return self.by_key.get((level, unit_id, period_id))
+
+    def over(
+        self, level: int, unit_id: int, period_ids: Sequence[str], stocks: set[str]
+    ) -> Figures | None:
+        """Summed over periods; stocks (aggregation 'last') take the last period's."""
+        total: dict[Key, Decimal] = defaultdict(Decimal)
+        for period_id in period_ids:
+            for key, value in self.by_key.get((level, unit_id, period_id), {}).items():
+                if key[0] in stocks:
+                    total[key] = value
+                else:
+                    total[key] += value
+        return dict(total) or None
+
+
+def _own_values(
+    unit_ids: list[int], period_ids: set[str], element_ids: list[int], basis: str
+) -> Iterable[tuple[int, str, int, int | None, Decimal]]:
+    """Values of the units themselves whose form has reached `basis`."""
+    rows = DataValue.objects.filter(
+        unit_id__in=unit_ids, period_id__in=period_ids, element_id__in=element_ids
+    ).values_list("unit_id", "period_id", "element_id", "organization_type_id", "value")
+    if basis == Basis.ENTERED:
+        return rows
+    reached = _forms_reached(unit_ids, period_ids, RANK[basis])
+    form_of = _form_of_elements()
+    return [row for row in rows if (row[0], row[1], form_of.get(row[2]), row[3] or 0) in reached]
+
+
+def _form_of_elements() -> dict[int, int]:
+    """The data set whose form gives an element's values their state (as the sums use)."""
+    from danvan.indicators.sums import _FORM_OF
+
+    with connection.cursor() as cursor:
+        cursor.execute(_FORM_OF)
+        return dict(cursor.fetchall())
+
+
+def _forms_reached(
+    unit_ids: list[int], period_ids: set[str], rank: int
+) -> set[tuple[int, str, int, int]]:
+    """(unit, period, data set, organization type id or 0) of forms at or past `rank`."""
+    statuses = [Submission.Status.APPROVED]
+    if rank < 2:
+        statuses.append(Submission.Status.SUBMITTED)
+    found = Submission.objects.filter(
+        unit_id__in=unit_ids, period_id__in=period_ids, status__in=statuses
+    ).values_list("unit_id", "period_id", "data_set_id", "organization__type_id")
+    return {(u, p, d, t or 0) for u, p, d, t in found}
+
+
+def results_read(
+    resolution: Resolution,
+    *,
+    units: Sequence[AdministrativeUnit],
+    period_ids: Iterable[str] | None = None,
+    parts: Sequence[IndicatorPart] | None = None,
+    basis: str | None = None,
+    coverage: bool = True,
+    target_rule: str | None = None,
+) -> list[Result]:
+    """Results of `parts` (default: all of the resolution's) at `units` for `period_ids`
+    (default: every yearly period holding figures), for each unit at or above the part's
+    level. `basis` and `target_rule` default to the resolution's."""
+    basis = basis or resolution.basis
+    rule = target_rule or resolution.target_rule
+    if parts is None:
+        parts = list(
+            IndicatorPart.objects.filter(indicator__resolution=resolution)
+            .select_related("indicator", "baseline_period")
+            .prefetch_related("targets")
+        )
+    periods = sorted(set(period_ids) if period_ids is not None else periods_with_values())
+    if not parts or not periods or not units:
+        return []
+    needed = set(periods)
+    for part in parts:
+        if part.baseline_period_id:
+            needed.add(part.baseline_period_id)
+        if part.accumulation == IndicatorPart.Accumulation.TERM:
+            for period_id in periods:
+                needed.update(_years(resolution.term_start, int(period_id[:4])))
+    codes = set().union(*(_codes(part) for part in parts))
+    elements = {
+        e.pk: e for e in DataElement.objects.filter(code__in=codes).only("code", "aggregation")
+    }
+    stocks = {e.code for e in elements.values() if e.aggregation == DataElement.Aggregation.LAST}
+    levels = {part.level for part in parts}
+    figures = _Figures(
+        levels=levels, units=units, elements=elements, period_ids=needed, basis=basis
+    )
+    covered = coverage_read(units, levels, set(periods), _data_sets(codes)) if coverage else {}
+    by_unit = {u.pk: u for u in units}
+    results: list[Result] = []
+    for part in parts:
+        targets = list(part.targets.all())
+        level_units = [u for u in units if u.level <= part.level]
+        for period_id in periods:
+            target = (
+                target_for(targets, int(period_id[:4]), rule=rule)
+                if part.target_kind != IndicatorPart.TargetKind.NONE
+                else None
+            )
+            for unit in level_units:
+                result = _result(part, unit.pk, period_id, figures, target, resolution, stocks)
+                result.basis = basis
+                result.estimated = figures.is_estimated(part, unit.pk, period_id)
+                result.coverage = covered.get((part.level, unit.pk, period_id))
+                result.unit = by_unit[unit.pk]
+                results.append(result)
+    return results
+
+
+def _years(first: int, last: int) -> list[str]:
+    return [str(year) for year in range(first, last + 1)]
+
+
+@dataclass(frozen=True)
+class _Computed:
+    numerator: Decimal | None
+    denominator: Decimal | None
+    value: Decimal | None
+
+
+_NOTHING = _Computed(None, None, None)
+
+
+def evaluate(part: IndicatorPart, figures: Figures | None) -> _Computed:
+    if not figures:
+        return _NOTHING
+    lookup = ValueLookup.of_figures(figures)
+    numerator = _parsed(part.numerator).evaluate(lookup)
+    if not part.denominator:
+        value = numerator * part.factor if numerator is not None else None
+        return _Computed(numerator, None, value)
+    denominator = _parsed(part.denominator).evaluate(lookup)
+    if numerator is None or denominator is None or denominator == 0:
+        return _Computed(numerator, denominator, None)
+    return _Computed(numerator, denominator, numerator / denominator * part.factor)
+
+
+def _result(
+    part: IndicatorPart,
+    unit_id: int,
+    period_id: str,
+    figures: _Figures,
+    target: Target | None,
+    resolution: Resolution,
+    stocks: set[str],
+) -> Result:
+    if part.accumulation == IndicatorPart.Accumulation.TERM:
+        # A total since the start of the term, for a period that has figures of its own.
+        years = _years(resolution.term_start, int(period_id[:4]))
+        own = figures.of(part.level, unit_id, period_id)
+        current = evaluate(part, figures.over(part.level, unit_id, years, stocks) if own else None)
+    else:
+        current = evaluate(part, figures.of(part.level, unit_id, period_id))
+    achievement, status = judge(part.target_kind, current.value, target)
+    baseline = _NOTHING
+    if part.baseline_period_id:
+        baseline = evaluate(part, figures.of(part.level, unit_id, part.baseline_period_id))
+    return Result(
+        part=part,
+        unit_id=unit_id,
+        period_id=period_id,
+        numerator=current.numerator,
+        denominator=current.denominator,
+        value=current.value,
+        target=target,
+        achievement=achievement,
+        status=status,
+        baseline_numerator=baseline.numerator,
+        baseline_value=baseline.value,
+        change_value=(current.value - baseline.value)
+        if current.value is not None and baseline.value is not None
+        else None,
+        change_count=(current.numerator - baseline.numerator)
+        if current.numerator is not None and baseline.numerator is not None
+        else None,
+    )
+
+
+def _data_sets(codes: set[str]) -> list[DataSet]:
+    return list(
+        DataSet.objects.filter(sections__items__element__code__in=codes)
+        .distinct()
+        .prefetch_related("organization_types")
+    )
+
+
+def coverage_read(
+    units: Sequence[AdministrativeUnit],
+    levels: set[int],
+    period_ids: set[str],
+    data_sets: Sequence[DataSet],
+) -> dict[tuple[int, int, str], Coverage]:
+    """For each level, unit and period: the reporting units at that level under the unit
+    (the unit itself, at its own level) and how far their forms of `data_sets` have got.
+    A unit counts as submitted (approved) when every form it is expected to fill is; as
+    entered when it holds any figure of those forms."""
+    found: dict[tuple[int, int, str], Coverage] = {}
+    if not units or not data_sets or not levels:
+        return found
+    roots = {u.path: u for u in units}
+    reporters = AdministrativeUnit.objects.filter(
+        version_id__in={u.version_id for u in units}, level__in=sorted(levels)
+    )
+    if len(roots) < 50:
+        query = Q()
+        for prefix in sorted(roots):
+            query |= Q(path__startswith=prefix)
+        reporters = reporters.filter(query)
+    reporting = {
+        pk: (path, level) for pk, path, level in reporters.values_list("pk", "path", "level")
+    }
+    if not reporting:
+        return found
+    expected: dict[int, list[tuple[int, int | None]]] = defaultdict(list)  # unit → (form, body)
+    territorial = list(
+        Organization.objects.filter(
+            unit_id__in=list(reporting), kind=Organization.Kind.TERRITORIAL
+        ).values_list("pk", "unit_id", "type_id")
+    )
+    for data_set in data_sets:
+        if data_set.reported_by_organizations:
+            allowed = {t.pk for t in data_set.organization_types.all()}
+            for org_id, unit_id, type_id in territorial:
+                if reporting[unit_id][1] in data_set.levels and (not allowed or type_id in allowed):
+                    expected[unit_id].append((data_set.pk, org_id))
+        else:
+            for unit_id, (_path, level) in reporting.items():
+                if level in data_set.levels:
+                    expected[unit_id].append((data_set.pk, None))
+    states = {
+        (unit_id, period_id, data_set_id, org_id or 0): status
+        for unit_id, period_id, data_set_id, org_id, status in Submission.objects.filter(
+            unit_id__in=list(reporting),
+            period_id__in=period_ids,
+            data_set__in=list(data_sets),
+        ).values_list("unit_id", "period_id", "data_set_id", "organization_id", "status")
+    }
+    entered = set(
+        DataValue.objects.filter(
+            unit_id__in=list(reporting),
+            period_id__in=period_ids,
+            element__placements__section__data_set__in=list(data_sets),
+        )
+        .values_list("unit_id", "period_id")
+        .distinct()
+    )
+    sent = (Submission.Status.SUBMITTED, Submission.Status.APPROVED)
+    for period_id in period_ids:
+        for level in levels:
+            for root in units:
+                if root.level <= level:
+                    found[(level, root.pk, period_id)] = Coverage(level)
+        for unit_id, (path, level) in reporting.items():
+            forms = expected.get(unit_id, [])
+            if not forms:
+                continue
+            statuses = [states.get((unit_id, period_id, ds, org or 0)) for ds, org in forms]
+            n_sent = sum(s in sent for s in statuses)
+            n_approved = sum(s == Submission.Status.APPROVED for s in statuses)
+            has_values = (unit_id, period_id) in entered
+            for prefix in _prefixes(path):
+                holder = roots.get(prefix)
+                if holder is None:
+                    continue
+                row = found[(level, holder.pk, period_id)]
+                row.units_expected += 1
+                row.units_entered += int(has_values)
+                row.units_submitted += int(n_sent == len(forms))
+                row.units_approved += int(n_approved == len(forms))
+                row.forms_expected += len(forms)
+                row.forms_submitted += n_sent
+                row.forms_approved += n_approved
+    return found
+
+
+def _prefixes(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]

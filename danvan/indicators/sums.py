@@ -1,0 +1,407 @@
+"""Maintained sums: the one materialisation of the engine.
+
+`ElementSum` holds, for every unit, the figures of the units below it summed per level,
+period, element and organization type, in three bases (entered, submitted or approved,
+approved). They are rebuilt set-based (`sums_rebuild`) and otherwise kept by difference
+in the transaction of the change that moves them:
+
+- a saved, cleared or imported value adds (new − old) to the rows of its ancestors
+  (`sums_apply_changes`);
+- a form that changes state moves its values between the bases (`sums_apply_transition`);
+- a unit that moves takes its subtree's values out of its old ancestors and into the new
+  ones (`sums_retract` / `sums_restore` around the move).
+
+Every statement is one `INSERT … SELECT … ON CONFLICT DO UPDATE` (PostgreSQL and SQLite
+both have it) touching only the ancestors of the values it is given; indicator results
+are computed from these rows where they are read (`indicators/results.py`), so nothing
+else has to be kept current.
+
+A value's basis is the state of the form it belongs to: the submission of the element's
+data set (the first one, if an element were on several) for the value's unit, period and
+organization type. Elements aggregated `none` are not rolled up and have no sums.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+
+from danvan.indicators.models import ElementSum
+
+# State rank of a form: 0 entered (draft, returned, or no form yet), 1 submitted, 2 approved.
+_RANK = "CASE s.status WHEN 'approved' THEN 2 WHEN 'submitted' THEN 1 ELSE 0 END"
+
+# The form (data set) an element's values belong to.
+_FORM_OF = """
+SELECT de.element_id AS element_id, MIN(sec.data_set_id) AS data_set_id
+FROM datasets_datasetelement de
+JOIN datasets_datasetsection sec ON sec.id = de.section_id
+GROUP BY de.element_id
+"""
+
+# Values with the state rank of their form; `{where}` filters values and forms alike.
+_VALUES_WITH_RANK = f"""
+SELECT dv.unit_id AS unit_id, dv.period_id AS period_id, dv.element_id AS element_id,
+       COALESCE(dv.organization_type_id, 0) AS opt, dv.value AS value,
+       COALESCE(st.rnk, 0) AS rnk
+FROM datasets_datavalue dv
+LEFT JOIN ({_FORM_OF}) fo ON fo.element_id = dv.element_id
+LEFT JOIN (
+  SELECT s.unit_id AS unit_id, s.period_id AS period_id, s.data_set_id AS data_set_id,
+         COALESCE(o.type_id, 0) AS opt, MIN({_RANK}) AS rnk
+  FROM datasets_submission s
+  LEFT JOIN organizations_organization o ON o.id = s.organization_id
+  WHERE {{submission_where}}
+  GROUP BY s.unit_id, s.period_id, s.data_set_id, COALESCE(o.type_id, 0)
+) st ON st.unit_id = dv.unit_id AND st.period_id = dv.period_id
+    AND st.data_set_id = fo.data_set_id AND st.opt = COALESCE(dv.organization_type_id, 0)
+WHERE {{value_where}}
+"""
+
+# Where a unit's figures are added: every ancestor (the hierarchy is at most four levels
+# deep: three hops), at the unit's own level and whole; and, for a unit that has
+# successors, every unit at the end of its chains (`geography_unitcarry`) with its
+# ancestors, at that unit's level, times the chain's weight.
+_TARGETS = """
+SELECT u.id AS unit_id, u.parent_id AS ancestor_id, u.level AS level,
+       1 AS weight, 0 AS estimated
+FROM geography_administrativeunit u WHERE u.parent_id IS NOT NULL {where}
+UNION ALL
+SELECT u.id, p.parent_id, u.level, 1, 0
+FROM geography_administrativeunit u JOIN geography_administrativeunit p ON p.id = u.parent_id
+WHERE p.parent_id IS NOT NULL {where}
+UNION ALL
+SELECT u.id, q.parent_id, u.level, 1, 0
+FROM geography_administrativeunit u JOIN geography_administrativeunit p ON p.id = u.parent_id
+JOIN geography_administrativeunit q ON q.id = p.parent_id
+WHERE q.parent_id IS NOT NULL {where}
+UNION ALL
+SELECT c.source_id, t.id, t.level, c.weight, CASE WHEN c.estimated THEN 1 ELSE 0 END
+FROM geography_unitcarry c JOIN geography_administrativeunit t ON t.id = c.target_id
+WHERE 1 = 1 {carry_where}
+UNION ALL
+SELECT c.source_id, t.parent_id, t.level, c.weight, CASE WHEN c.estimated THEN 1 ELSE 0 END
+FROM geography_unitcarry c JOIN geography_administrativeunit t ON t.id = c.target_id
+WHERE t.parent_id IS NOT NULL {carry_where}
+UNION ALL
+SELECT c.source_id, p.parent_id, t.level, c.weight, CASE WHEN c.estimated THEN 1 ELSE 0 END
+FROM geography_unitcarry c JOIN geography_administrativeunit t ON t.id = c.target_id
+JOIN geography_administrativeunit p ON p.id = t.parent_id
+WHERE p.parent_id IS NOT NULL {carry_where}
+"""
+
+_COLUMNS = (
+    "entered_total",
+    "entered_count",
+    "submitted_total",
+    "submitted_count",
+    "approved_total",
+    "approved_count",
+)
+
+# Adds the deltas of `{source}` (unit_id, period_id, element_id, opt and one delta per
+# column) to the rows of every target of each unit, creating the rows it needs. Totals
+# are weighted (carried figures), counts are not; `estimated_count` counts the values
+# that reached a row through an estimated share.
+_APPLY = """
+INSERT INTO indicators_elementsum
+  (unit_id, level, period_id, element_id, option, {columns}, estimated_count)
+SELECT anc.ancestor_id, anc.level, d.period_id, d.element_id, d.opt, {sums},
+  SUM(anc.estimated * d.entered_count)
+FROM ({source}) d
+JOIN ({ancestors}) anc ON anc.unit_id = d.unit_id
+JOIN datasets_dataelement e ON e.id = d.element_id
+WHERE e.aggregation <> 'none'
+GROUP BY anc.ancestor_id, anc.level, d.period_id, d.element_id, d.opt
+ON CONFLICT (unit_id, level, period_id, element_id, option) DO UPDATE SET {updates},
+  estimated_count = indicators_elementsum.estimated_count + excluded.estimated_count
+"""
+
+
+def _apply(source: str, params: Sequence[Any], unit_ids: Sequence[int] | None) -> None:
+    where, carry_where, unit_params = "", "", list[int]()
+    if unit_ids is not None:
+        marks = ", ".join(["%s"] * len(unit_ids))
+        where, carry_where = f"AND u.id IN ({marks})", f"AND c.source_id IN ({marks})"
+        unit_params = [*unit_ids] * 6
+    sums = [
+        f"SUM(d.{name} * anc.weight)" if name.endswith("_total") else f"SUM(d.{name})"
+        for name in _COLUMNS
+    ]
+    sql = _APPLY.format(
+        columns=", ".join(_COLUMNS),
+        sums=", ".join(sums),
+        source=source,
+        ancestors=_TARGETS.format(where=where, carry_where=carry_where),
+        updates=", ".join(
+            f"{name} = indicators_elementsum.{name} + excluded.{name}" for name in _COLUMNS
+        ),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *unit_params])
+
+
+def _values_source(
+    coefficients: tuple[int, int, int],
+    *,
+    unit_ids: Sequence[int] | None = None,
+    period_ids: Sequence[str] | None = None,
+    element_ids: Sequence[int] | None = None,
+    option: int | None = None,
+) -> tuple[str, list[object]]:
+    """The values matching the filters as deltas: each value counted `coefficients[b]`
+    times in basis b (entered, submitted-or-approved, approved) by its form's rank."""
+    value_where, submission_where = ["1 = 1"], ["1 = 1"]
+    value_params: list[object] = []
+    submission_params: list[object] = []
+
+    def both(column: str, items: Sequence[object]) -> None:
+        marks = ", ".join(["%s"] * len(items))
+        value_where.append(f"dv.{column} IN ({marks})")
+        submission_where.append(f"s.{column} IN ({marks})")
+        value_params.extend(items)
+        submission_params.extend(items)
+
+    if unit_ids is not None:
+        both("unit_id", unit_ids)
+    if period_ids is not None:
+        both("period_id", period_ids)
+    if element_ids is not None:
+        value_where.append(f"dv.element_id IN ({', '.join(['%s'] * len(element_ids))})")
+        value_params.extend(element_ids)
+    if option is not None:
+        value_where.append("COALESCE(dv.organization_type_id, 0) = %s")
+        value_params.append(option)
+    inner = _VALUES_WITH_RANK.format(
+        submission_where=" AND ".join(submission_where), value_where=" AND ".join(value_where)
+    )
+    k_entered, k_submitted, k_approved = coefficients
+    source = f"""
+    SELECT v.unit_id, v.period_id, v.element_id, v.opt,
+      {k_entered} * v.value AS entered_total, {k_entered} AS entered_count,
+      CASE WHEN v.rnk >= 1 THEN {k_submitted} * v.value ELSE 0 END AS submitted_total,
+      CASE WHEN v.rnk >= 1 THEN {k_submitted} ELSE 0 END AS submitted_count,
+      CASE WHEN v.rnk >= 2 THEN {k_approved} * v.value ELSE 0 END AS approved_total,
+      CASE WHEN v.rnk >= 2 THEN {k_approved} ELSE 0 END AS approved_count
+    FROM ({inner}) v
+    """
+    return source, [*submission_params, *value_params]
+
+
+@transaction.atomic
+def sums_rebuild() -> int:
+    """Every sum rebuilt from the values, set-based; returns the number of rows."""
+    ElementSum.objects.all().delete()
+    source, params = _values_source((1, 1, 1))
+    _apply(source, params, None)
+    return ElementSum.objects.count()
+
+
+def sums_retract(*, unit_ids: Sequence[int], period_ids: Sequence[str] | None = None) -> None:
+    """Take the values of `unit_ids` out of their ancestors' sums (before a move)."""
+    source, params = _values_source((-1, -1, -1), unit_ids=unit_ids, period_ids=period_ids)
+    _apply(source, params, unit_ids)
+
+
+def sums_restore(*, unit_ids: Sequence[int], period_ids: Sequence[str] | None = None) -> None:
+    """Put the values of `unit_ids` into their (new) ancestors' sums (after a move)."""
+    source, params = _values_source((1, 1, 1), unit_ids=unit_ids, period_ids=period_ids)
+    _apply(source, params, unit_ids)
+
+
+def sums_apply_transition(
+    *,
+    unit_id: int,
+    period_id: str,
+    data_set_id: int,
+    option: int | None,
+    old_status: str,
+    new_status: str,
+) -> None:
+    """A form went from `old_status` to `new_status`: move its values between bases.
+
+    Runs after the new status is stored: the values' rank is read as the new one, and
+    the coefficients take the old one out."""
+    old, new = _rank(old_status), _rank(new_status)
+    if old == new:
+        return
+    submitted = int(new >= 1) - int(old >= 1)
+    approved = int(new >= 2) - int(old >= 2)
+    element_ids = _form_elements(data_set_id)
+    if not element_ids:
+        return
+    # Values are selected with their current (new) rank; the source's CASE counts a value
+    # in a basis only if that rank reaches it, so give the coefficients on a rank-free
+    # source instead: every value of the form, counted by the change of each basis.
+    value_where = [
+        "dv.unit_id = %s",
+        "dv.period_id = %s",
+        "COALESCE(dv.organization_type_id, 0) = %s",
+        f"dv.element_id IN ({', '.join(['%s'] * len(element_ids))})",
+    ]
+    source = f"""
+    SELECT dv.unit_id AS unit_id, dv.period_id AS period_id, dv.element_id AS element_id,
+      COALESCE(dv.organization_type_id, 0) AS opt,
+      0 * dv.value AS entered_total, 0 AS entered_count,
+      {submitted} * dv.value AS submitted_total, {submitted} AS submitted_count,
+      {approved} * dv.value AS approved_total, {approved} AS approved_count
+    FROM datasets_datavalue dv
+    WHERE {" AND ".join(value_where)}
+    """
+    params: list[object] = [unit_id, period_id, option or 0, *element_ids]
+    _apply(source, params, [unit_id])
+
+
+def _rank(status: str) -> int:
+    return {"approved": 2, "submitted": 1}.get(status, 0)
+
+
+def _form_elements(data_set_id: int) -> list[int]:
+    """The elements whose values take the state of this data set's forms."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT element_id FROM ({_FORM_OF}) fo WHERE fo.data_set_id = %s", [data_set_id]
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One figure before and after a write (None: absent)."""
+
+    unit_id: int
+    period_id: str
+    element_id: int
+    option: int | None
+    old: Decimal | None
+    new: Decimal | None
+
+
+_BATCH = 400
+
+
+def sums_apply_changes(changes: Iterable[Change]) -> None:
+    """Add (new − old) of each change to its ancestors' sums, in the bases its form's
+    current state reaches. Call in the transaction that wrote the values."""
+    batch: list[Change] = []
+    for change in changes:
+        if change.old == change.new:
+            continue
+        batch.append(change)
+        if len(batch) >= _BATCH:
+            _apply_batch(batch)
+            batch = []
+    if batch:
+        _apply_batch(batch)
+
+
+def _apply_batch(batch: list[Change]) -> None:
+    rows = []
+    params: list[object] = []
+    for change in batch:
+        rows.append(
+            "SELECT %s AS unit_id, %s AS period_id, %s AS element_id, %s AS opt, "
+            "CAST(%s AS NUMERIC) AS delta, %s AS dcount"
+        )
+        params += [
+            change.unit_id,
+            change.period_id,
+            change.element_id,
+            change.option or 0,
+            str((change.new or 0) - (change.old or 0)),
+            int(change.old is None) - int(change.new is None),
+        ]
+    unit_ids = sorted({change.unit_id for change in batch})
+    period_ids = sorted({change.period_id for change in batch})
+    forms = (
+        f"s.unit_id IN ({', '.join(['%s'] * len(unit_ids))}) "
+        f"AND s.period_id IN ({', '.join(['%s'] * len(period_ids))})"
+    )
+    source = _changes_source(" UNION ALL ".join(rows), forms)
+    _apply(source, [*params, *unit_ids, *period_ids], unit_ids)
+
+
+def sums_apply_audited(*, user_id: int | None, created_at: object) -> None:
+    """Add the changes of one bulk write to the sums, set-based from its audit rows (an
+    import writes every audit row with the same user and time): nothing of the file is
+    held in memory and no value is read twice."""
+    changes = """
+    SELECT a.unit_id AS unit_id, a.period_id AS period_id, a.element_id AS element_id,
+      COALESCE(a.organization_type_id, 0) AS opt,
+      COALESCE(a.new_value, 0) - COALESCE(a.old_value, 0) AS delta,
+      (CASE WHEN a.old_value IS NULL THEN 1 ELSE 0 END)
+        - (CASE WHEN a.new_value IS NULL THEN 1 ELSE 0 END) AS dcount
+    FROM datasets_datavalueaudit a
+    WHERE a.created_at = %s AND a.user_id = %s
+    """
+    forms = (
+        "s.unit_id IN (SELECT a.unit_id FROM datasets_datavalueaudit a "
+        "WHERE a.created_at = %s AND a.user_id = %s)"
+    )
+    source = _changes_source(changes, forms)
+    _apply(source, [created_at, user_id, created_at, user_id], None)
+
+
+def _changes_source(changes: str, submission_where: str) -> str:
+    """Deltas of `changes` (unit_id, period_id, element_id, opt, delta, dcount) in the bases
+    their form's current state reaches."""
+    return f"""
+    SELECT c.unit_id, c.period_id, c.element_id, c.opt,
+      c.delta AS entered_total, c.dcount AS entered_count,
+      CASE WHEN COALESCE(st.rnk, 0) >= 1 THEN c.delta ELSE 0 END AS submitted_total,
+      CASE WHEN COALESCE(st.rnk, 0) >= 1 THEN c.dcount ELSE 0 END AS submitted_count,
+      CASE WHEN COALESCE(st.rnk, 0) >= 2 THEN c.delta ELSE 0 END AS approved_total,
+      CASE WHEN COALESCE(st.rnk, 0) >= 2 THEN c.dcount ELSE 0 END AS approved_count
+    FROM ({changes}) c
+    LEFT JOIN ({_FORM_OF}) fo ON fo.element_id = c.element_id
+    LEFT JOIN (
+      SELECT s.unit_id AS unit_id, s.period_id AS period_id, s.data_set_id AS data_set_id,
+             COALESCE(o.type_id, 0) AS opt, MIN({_RANK}) AS rnk
+      FROM datasets_submission s
+      LEFT JOIN organizations_organization o ON o.id = s.organization_id
+      WHERE {submission_where}
+      GROUP BY s.unit_id, s.period_id, s.data_set_id, COALESCE(o.type_id, 0)
+    ) st ON st.unit_id = c.unit_id AND st.period_id = c.period_id
+        AND st.data_set_id = fo.data_set_id AND st.opt = c.opt
+    """
+
+
+@dataclass(frozen=True)
+class Difference:
+    key: tuple[int, int, str, int, int]  # unit, level, period, element, option
+    kept: tuple[Decimal | int, ...]
+    rebuilt: tuple[Decimal | int, ...]
+
+
+def sums_differences() -> list[Difference]:
+    """Maintained sums against a rebuild from the values (rows all zero count as absent).
+    The rebuild happens in a savepoint that is rolled back."""
+    kept = _snapshot()
+    sid = transaction.savepoint()
+    try:
+        sums_rebuild()
+        rebuilt = _snapshot()
+    finally:
+        transaction.savepoint_rollback(sid)
+    zero = (Decimal(0), 0, Decimal(0), 0, Decimal(0), 0, 0)
+    found = []
+    for key in sorted(set(kept) | set(rebuilt)):
+        a, b = kept.get(key, zero), rebuilt.get(key, zero)
+        if a != b:
+            found.append(Difference(key, a, b))
+    return found
+
+
+def _snapshot() -> dict[tuple[int, int, str, int, int], tuple[Decimal | int, ...]]:
+    found = {}
+    for row in ElementSum.objects.values_list(
+        "unit_id", "level", "period_id", "element_id", "option", *_COLUMNS, "estimated_count"
+    ):
+        values = tuple(row[5:])
+        if any(values):
+            found[tuple(row[:5])] = values
+    return found
