@@ -12,6 +12,7 @@ their forms) the figure rests on.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -373,9 +374,20 @@ def coverage_read(
     reporters = AdministrativeUnit.objects.filter(
         version_id__in={u.version_id for u in units}, level__in=sorted(levels)
     )
-    if len(roots) < 50:
+    # Only the outermost roots bound the reporters: a province's units are all under the
+    # province. Many of them (a ranking of communes) are bounded by their common path
+    # prefix instead; without a bound, every reporting unit and value of the country was
+    # read once per resolution (benchmarks/README.md, national read).
+    outermost: list[str] = []
+    for prefix in sorted(roots):
+        if not outermost or not prefix.startswith(outermost[-1]):
+            outermost.append(prefix)
+    if len(outermost) >= 50:
+        common = os.path.commonprefix(outermost)
+        outermost = [common[: common.rfind("/") + 1]] if "/" in common[1:] else []
+    if outermost:
         query = Q()
-        for prefix in sorted(roots):
+        for prefix in outermost:
             query |= Q(path__startswith=prefix)
         reporters = reporters.filter(query)
     reporting = {
