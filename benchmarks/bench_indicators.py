@@ -707,11 +707,11 @@ def step_ranking(args: argparse.Namespace) -> dict[str, Any]:
     return _checked(args, report)
 
 
-def _actor() -> Any:
+def _actor(code: str = WATCHED_PROVINCE) -> Any:
     from danvan.accounts.models import User
     from danvan.geography.models import AdministrativeUnit
 
-    province = AdministrativeUnit.objects.get(version__code="vn-legacy", code=WATCHED_PROVINCE)
+    province = AdministrativeUnit.objects.get(version__code="vn-legacy", code=code)
     user, _ = User.objects.update_or_create(
         username="bench.admin",
         defaults={"role": User.Role.ADMINISTRATOR, "home_unit": province, "is_active": True},
@@ -724,8 +724,12 @@ def _commune(status: str, period: str) -> Any:
     from danvan.datasets.models import Submission
     from danvan.geography.models import AdministrativeUnit
 
-    province = AdministrativeUnit.objects.get(version__code="vn-legacy", code=WATCHED_PROVINCE)
-    for commune in AdministrativeUnit.objects.within(province).filter(level=3).order_by("path"):
+    # The watched province first; at small scales it may have no such commune.
+    communes = AdministrativeUnit.objects.filter(version__code="vn-legacy", level=3)
+    ordered = sorted(
+        communes, key=lambda u: (not u.path.startswith(f"/{WATCHED_PROVINCE}/"), u.path)
+    )
+    for commune in ordered:
         states = set(
             Submission.objects.filter(
                 unit=commune, period_id=period, data_set__code=DATA_SET
@@ -733,16 +737,16 @@ def _commune(status: str, period: str) -> Any:
         )
         if states == {status}:
             return commune
-    raise LookupError(f"no commune of {WATCHED_PROVINCE} with every form {status}")
+    raise LookupError(f"no commune with every form {status}")
 
 
 def _province_result(
-    part_code: str, period: str, basis: str | None = None, unit: Any = None
+    part_code: str, period: str, basis: str | None = None, unit: Any = None, province: str = ""
 ) -> Any:
     from danvan.indicators.models import IndicatorPart, Resolution
     from danvan.indicators.results import results_read
 
-    resolution = Resolution.objects.get(number=f"BENCH/{WATCHED_PROVINCE}")
+    resolution = Resolution.objects.get(number=f"BENCH/{province or WATCHED_PROVINCE}")
     part = (
         IndicatorPart.objects.filter(
             indicator__resolution=resolution, indicator__number=ONE_INDICATOR, code=part_code
@@ -800,14 +804,18 @@ def step_value(args: argparse.Namespace) -> dict[str, Any]:
         approved_before = _province_result("rate-a", period).numerator
         new = original + (run + 1)
         started = time.perf_counter()
-        services.data_value_save(actor=actor, form=form, element=element, raw=str(new))
+        services.data_value_save(
+            actor=actor, form=form, element=element, raw=f"{new:f}".split(".")[0]
+        )  # whole numbers, Vietnamese entry
         saves.append(time.perf_counter() - started)
         sums.append(timed.seconds[-1])
         after = _province_result("rate-a", period, basis="entered").numerator
         assert after - before == 1, (before, after)  # each run saves one more than the last
         # A draft's figures do not count where only approved forms do.
         assert _province_result("rate-a", period).numerator == approved_before
-    services.data_value_save(actor=actor, form=form, element=element, raw=str(original))
+    services.data_value_save(
+        actor=actor, form=form, element=element, raw=f"{original:f}".split(".")[0]
+    )
     return _checked(
         args,
         {
@@ -830,7 +838,8 @@ def step_submission(args: argparse.Namespace) -> dict[str, Any]:
 
     period = _years(args.periods)[-1]
     commune = _commune("submitted", period)
-    actor = _actor()
+    code = commune.path.split("/")[1]
+    actor = _actor(code)
     timed = _Timed(services.sums_apply_transition)
     services.sums_apply_transition = timed
     forms = list(
@@ -842,7 +851,7 @@ def step_submission(args: argparse.Namespace) -> dict[str, Any]:
     share = sum(values.filter(element__code="bench_e01").values_list("value", flat=True))
     whole, per_form, sums = [], [], []
     for _ in range(args.repeat):
-        before = _province_result("rate-a", period).numerator
+        before = _province_result("rate-a", period, province=code).numerator
         started = time.perf_counter()
         for submission in forms:
             begun = time.perf_counter()
@@ -850,7 +859,7 @@ def step_submission(args: argparse.Namespace) -> dict[str, Any]:
             per_form.append(time.perf_counter() - begun)
             sums.append(timed.seconds[-1])
         whole.append(time.perf_counter() - started)
-        after = _province_result("rate-a", period).numerator
+        after = _province_result("rate-a", period, province=code).numerator
         assert after - before == share, (before, after, share)
         # Back to submitted, untimed, through the services (reopen, then submit again).
         with transaction.atomic():
