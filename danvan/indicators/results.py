@@ -12,7 +12,6 @@ their forms) the figure rests on.
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -383,8 +382,12 @@ def coverage_read(
         if not outermost or not prefix.startswith(outermost[-1]):
             outermost.append(prefix)
     if len(outermost) >= 50:
-        common = os.path.commonprefix(outermost)
-        outermost = [common[: common.rfind("/") + 1]] if "/" in common[1:] else []
+        shared: list[str] = []
+        for segments in zip(*(p.strip("/").split("/") for p in outermost), strict=False):
+            if len(set(segments)) > 1:
+                break
+            shared.append(segments[0])
+        outermost = ["/" + "/".join(shared) + "/"] if shared else []
     if outermost:
         query = Q()
         for prefix in outermost:
