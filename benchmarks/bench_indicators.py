@@ -1,11 +1,13 @@
 """The indicator engine at national scale on PostgreSQL, against two yardsticks.
 
 A synthetic country: every legacy commune of `vietnamadminunits` (10.035 communes, 696
-districts, 63 provinces), 6 organization types, 40 data elements and `--periods` yearly
-periods: 10.035 × 6 × 40 × 10 ≈ 24,1 million commune values, plus the figures that the
-district- and province-level parts read at those levels (8 elements) ≈ 24,5 million.
-`--scale 0.1` keeps one commune in ten (chosen by a hash of its code, so every province
-keeps some).
+districts, 63 provinces), 6 organization types (one territorial body of each at every
+unit), one form of 40 data elements and `--periods` yearly periods: 10.035 × 6 × 40 × 10
+≈ 24,1 million commune values, plus the figures that the district- and province-level
+parts read at those levels (8 elements) ≈ 24,5 million. `--scale 0.1` keeps one commune
+in ten (chosen by a hash of its code, so every province keeps some). Every form of the
+earlier years is approved; in the last year a commune's forms are approved (½),
+submitted (¼) or still a draft (¼), so the three bases of the sums differ.
 
 Resolutions are issued by provincial Party committees (06-NQ/TU is Hậu Giang's), and a
 resolution's scope is one unit: the national case is therefore one resolution per
@@ -13,18 +15,29 @@ province (63), each with the same 26 parts (rates and counts at commune, distric
 province level, baselines, targets, term totals, an organization-specific part).
 "Nationally" means: across all 63.
 
-Measured, each in a fresh process (so peak memory is that step's own):
-  yardstick_sql     one plain GROUP BY of every value into every ancestor (PostgreSQL)
-  yardstick_duckdb  the same roll-up, hand-written, in DuckDB over Parquet exported from
-                    PostgreSQL (export not counted)
-  full              every indicator of every resolution: `results_recompute_all()`
-  indicator         one indicator after its target changed, in all 63 resolutions
-  value             one commune value changed → `results_refresh_for(...)`
-  submission        one commune form (40 elements × 6 organizations) approved →
-                    `results_refresh_for(...)`
+Measured, each in a fresh process (so peak memory is that step's own), after the step
+`sums_differences()` (maintained sums against a rebuild) must be empty:
+  yardstick_sql     the roll-up the sums hold — every value into each of its ancestors by
+                    (ancestor, level, period, element, organization type), three bases —
+                    as one plain GROUP BY in PostgreSQL (computed, not written)
+  yardstick_duckdb  the same query in DuckDB over Parquet exported from PostgreSQL
+                    (export not counted; best of --repeat)
+  rebuild           `sums_rebuild()`: every sum rebuilt from the values, written
+  read_all          `results_read` of every part of every resolution at every unit and
+                    period (2.083.110 results at every scale)
+  ranking           one indicator (4 commune rates) at every commune of the country, one
+                    period, sorted: a national ranking
+  value             one commune value saved through `data_value_save`: the sums part and
+                    the whole save, then read back at the province
+  submission        one commune's forms of a year (6 organizations × 40 values = 240)
+                    approved through `submission_approve`
+  target            a target and a definition changed, then read at province, district
+                    and commune: nothing to apply, the next read shows it
+  repair            three sum rows put out of step; `check_sums` finds exactly them,
+                    `check_sums --repair` puts them right
 
 Usage (the database is created and migrated if needed; its name must contain 'bench'
-because the value and result tables are truncated when the size changes):
+because the value, form and sum tables are truncated when the size changes):
 
     createdb -h 127.0.0.1 -U postgres danvan_bench
     uv run --frozen python benchmarks/bench_indicators.py --scale 0.1
@@ -37,7 +50,7 @@ DuckDB is a benchmark-only dependency: the yardstick runs under
 from __future__ import annotations
 
 import argparse
-import inspect
+import io
 import json
 import os
 import platform
@@ -47,12 +60,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/danvan_bench"
+SIGNATURE = "bench v3"
+DATA_SET = "bench"
+WATCHED_PROVINCE = "93"  # Hậu Giang: the steps that change figures work in one of its communes
 ELEMENTS = [f"bench_e{k:02d}" for k in range(1, 41)]
 STOCKS = {f"bench_e{k:02d}" for k in (2, 4, 6, 8, 10, 12, 14, 16, 33, 34, 35, 36, 37, 38)}
 UPPER = [f"bench_e{k:02d}" for k in range(33, 41)]  # also reported by districts and provinces
@@ -110,6 +127,12 @@ def _years(periods: int) -> list[str]:
     return [str(2016 + i) for i in range(periods)]
 
 
+def _kept(scale: float, alias: str = "u") -> str:
+    """The units that hold figures: kept communes, and every district and province."""
+    keep = round(scale * 1000)
+    return f"({alias}.level < 3 OR abs(hashtext({alias}.code)::bigint) % 1000 < {keep})"
+
+
 # --- preparing the database -------------------------------------------------------------
 
 
@@ -119,21 +142,23 @@ def step_prepare(args: argparse.Namespace) -> dict[str, Any]:
 
     from danvan.geography import sources
     from danvan.geography.models import AdministrativeUnit
-    from danvan.geography.services import admin_units_import
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
     if not AdministrativeUnit.objects.filter(version__code=sources.LEGACY).exists():
+        from danvan.geography.services import admin_units_import
+
         admin_units_import(version_code=sources.LEGACY)
     _elements()
     _periods(args.periods)
-    signature = f"bench v2 scale={args.scale} periods={args.periods}"
+    organizations = _organizations()
+    signature = f"{SIGNATURE} scale={args.scale} periods={args.periods}"
     with connection.cursor() as cursor:
         cursor.execute("SELECT obj_description('datasets_datavalue'::regclass, 'pg_class')")
         current = cursor.fetchone()[0]
-    generated = current != signature
-    if generated:
-        _values(args.scale, args.periods)
+    generated: dict[str, Any] = {}
+    if current != signature:
+        generated = _values(args.scale, args.periods)
         with connection.cursor() as cursor:
             cursor.execute(f"COMMENT ON TABLE datasets_datavalue IS '{signature}'")
     _resolutions()
@@ -145,19 +170,26 @@ def step_prepare(args: argparse.Namespace) -> dict[str, Any]:
             "WHERE element_id IN (SELECT id FROM datasets_dataelement WHERE code LIKE 'bench_e%%')"
         )
         values, units = cursor.fetchone()
+        cursor.execute(
+            "SELECT status, count(*) FROM datasets_submission GROUP BY status ORDER BY status"
+        )
+        forms = dict(cursor.fetchall())
     return {
         "values": values,
         "units_with_values": units,
-        "generated": generated,
+        "forms": forms,
+        "organizations_created": organizations,
+        "generated": generated or False,
         "seconds": round(time.perf_counter() - started, 1),
     }
 
 
 def _elements() -> None:
-    from danvan.datasets.models import DataElement
+    from danvan.datasets.models import DataElement, DataSet, DataSetElement, DataSetSection
 
+    elements = {}
     for code in ELEMENTS:
-        DataElement.objects.update_or_create(
+        elements[code], _ = DataElement.objects.update_or_create(
             code=code,
             defaults={
                 "name": f"Benchmark figure {code[-2:]}",
@@ -166,6 +198,19 @@ def _elements() -> None:
                 else DataElement.Aggregation.SUM,
                 "disaggregated_by_organization": True,
             },
+        )
+    # One form, filled by every organization of every unit: its state gives the values
+    # their basis (approved, submitted, entered).
+    data_set, _ = DataSet.objects.update_or_create(
+        code=DATA_SET,
+        defaults={"name": "Benchmark form", "levels": [1, 2, 3], "reported_by_organizations": True},
+    )
+    section, _ = DataSetSection.objects.get_or_create(data_set=data_set, name="Benchmark")
+    for order, code in enumerate(ELEMENTS):
+        DataSetElement.objects.update_or_create(
+            section=section,
+            element=elements[code],
+            defaults={"sort_order": order, "levels": [1, 2, 3] if code in UPPER else [3]},
         )
 
 
@@ -176,21 +221,44 @@ def _periods(periods: int) -> None:
         period_get(year)
 
 
-def _values(scale: float, periods: int) -> None:
-    """INSERT … SELECT in one statement with the secondary indexes dropped and rebuilt.
+def _organizations() -> int:
+    """A territorial body of every organization type at every province, district and
+    commune (the real service, one province at a time)."""
+    from danvan.geography.models import AdministrativeUnit
+    from danvan.organizations.models import Organization, OrganizationType
+    from danvan.organizations.services import organizations_ensure_for
+
+    units = AdministrativeUnit.objects.filter(version__code="vn-legacy", level__lte=3).count()
+    wanted = units * OrganizationType.objects.count()
+    if Organization.objects.filter(unit__version__code="vn-legacy").count() >= wanted:
+        return 0
+    created = 0
+    for province in AdministrativeUnit.objects.filter(version__code="vn-legacy", level=1):
+        created += organizations_ensure_for(root=province).created
+    return created
+
+
+def _values(scale: float, periods: int) -> dict[str, Any]:
+    """Values and forms, set-based: one INSERT … SELECT each, with the secondary indexes of
+    the value table dropped and rebuilt.
 
     Rows are stored in arrival order (year, then unit): a unit's figures of one year sit
     together, as they do when forms are entered. Stored in a random order, the planner
     rightly prefers a full scan to fetching one province's values through the index."""
     from django.db import connection, transaction
 
-    keep = round(scale * 1000)
     years = ", ".join(f"('{y}', {y})" for y in _years(periods))
+    last = _years(periods)[-1]
     elements = ", ".join(f"('{code}', {int(code[-2:])})" for code in ELEMENTS)
     upper = ", ".join(f"'{code}'" for code in UPPER)
+    timings: dict[str, Any] = {}
     # One transaction: if anything fails, the dropped indexes come back with the rollback.
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("TRUNCATE datasets_datavalue, indicators_indicatorresult")
+        started = time.perf_counter()
+        cursor.execute(
+            "TRUNCATE datasets_datavalue, datasets_datavalueaudit, datasets_submission, "
+            "datasets_submissionevent, indicators_elementsum"
+        )
         cursor.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'datasets_datavalue' "
             "AND indexname <> 'datasets_datavalue_pkey'"
@@ -214,20 +282,43 @@ def _values(scale: float, periods: int) -> None:
             JOIN datasets_period p ON p.id = y.id
             CROSS JOIN LATERAL (SELECT (u.id * 7919 + k.k * 104729::bigint + ot.id * 1299709
                                         + y.year * 15485863::bigint) % 1000003 AS h) h
-            WHERE (u.level = 3 AND abs(hashtext(u.code)::bigint) % 1000 < {keep})
-               OR (u.level < 3 AND k.code IN ({upper}))
+            WHERE u.level <= 3 AND {_kept(scale)} AND (u.level = 3 OR k.code IN ({upper}))
             -- Stored as they arrive: year after year, one unit's forms after another.
             ORDER BY y.year, u.path, k.k, ot.id
         """)
+        timings["values_rows"] = cursor.rowcount
+        timings["values_seconds"] = round(time.perf_counter() - started, 1)
+        started = time.perf_counter()
         cursor.execute("SET session_replication_role = origin")
         cursor.execute("SET maintenance_work_mem = '1GB'")
         for _, definition in indexes:
             cursor.execute(definition)
+        timings["indexes_seconds"] = round(time.perf_counter() - started, 1)
+        started = time.perf_counter()
+        # Every form of the earlier years approved; in the last one a commune's forms are
+        # approved (½), submitted (¼) or a draft (¼): the three bases differ.
+        cursor.execute(f"""
+            INSERT INTO datasets_submission (data_set_id, unit_id, organization_id, period_id,
+                status, last_comment, created_at, updated_at)
+            SELECT ds.id, u.id, o.id, p.id,
+                   CASE WHEN p.id <> '{last}' OR u.level < 3 THEN 'approved'
+                        ELSE (ARRAY['approved', 'approved', 'submitted', 'draft'])
+                             [1 + abs(hashtext(u.code || 'form')::bigint) % 4] END,
+                   '', now(), now()
+            FROM organizations_organization o
+            JOIN geography_administrativeunit u ON u.id = o.unit_id
+            JOIN geography_hierarchyversion v ON v.id = u.version_id AND v.code = 'vn-legacy'
+            JOIN datasets_dataset ds ON ds.code = '{DATA_SET}'
+            CROSS JOIN (VALUES {years}) AS y(id, year)
+            JOIN datasets_period p ON p.id = y.id
+            WHERE o.kind = 'territorial' AND u.level <= 3 AND {_kept(scale)}
+        """)
+        timings["forms_rows"] = cursor.rowcount
+        timings["forms_seconds"] = round(time.perf_counter() - started, 1)
+    return timings
 
 
 def _resolutions() -> None:
-    from decimal import Decimal
-
     from django.db import transaction
 
     from danvan.datasets.queries import period_get
@@ -286,39 +377,124 @@ def _resolutions() -> None:
 
 # --- yardsticks ---------------------------------------------------------------------------
 
-# Every value into its unit and each of its ancestors (the parent chain, three levels),
-# grouped by (ancestor, period, element, organization type): the whole roll-up.
-ANCESTORS_SQL = """
-    SELECT id AS unit_id, id AS ancestor_id FROM units
-    UNION ALL SELECT id, parent_id FROM units WHERE parent_id IS NOT NULL
-    UNION ALL SELECT u.id, p.parent_id FROM units u JOIN units p ON p.id = u.parent_id
-              WHERE p.parent_id IS NOT NULL
+# What the sums hold, hand-written: every value into each of its ancestors (the parent
+# chain, at most three hops), grouped by (ancestor, level of the value's unit, period,
+# element, organization type), with totals and counts in three bases by its form's state.
+# Table names are placeholders so that PostgreSQL and DuckDB run the same text.
+ROLLUP_SQL = """
+WITH anc AS (
+    SELECT u.id AS unit_id, u.parent_id AS ancestor_id FROM {units} u
+    WHERE u.parent_id IS NOT NULL
+    UNION ALL
+    SELECT u.id, p.parent_id FROM {units} u JOIN {units} p ON p.id = u.parent_id
+    WHERE p.parent_id IS NOT NULL
+    UNION ALL
+    SELECT u.id, q.parent_id FROM {units} u JOIN {units} p ON p.id = u.parent_id
+    JOIN {units} q ON q.id = p.parent_id WHERE q.parent_id IS NOT NULL
+),
+states AS (
+    SELECT unit_id, period_id, data_set_id, opt,
+           MIN(CASE status WHEN 'approved' THEN 2 WHEN 'submitted' THEN 1 ELSE 0 END) AS rnk
+    FROM {forms} f GROUP BY unit_id, period_id, data_set_id, opt
+),
+v AS (
+    SELECT dv.unit_id, dv.period_id, dv.element_id,
+           COALESCE(dv.organization_type_id, 0) AS opt, dv.value, COALESCE(s.rnk, 0) AS rnk
+    FROM {dv} dv
+    JOIN {elements} e ON e.id = dv.element_id AND e.aggregation <> 'none'
+    LEFT JOIN {form_of} fo ON fo.element_id = dv.element_id
+    LEFT JOIN states s ON s.unit_id = dv.unit_id AND s.period_id = dv.period_id
+        AND s.data_set_id = fo.data_set_id AND s.opt = COALESCE(dv.organization_type_id, 0)
+),
+g AS (
+    SELECT anc.ancestor_id, u.level, v.period_id, v.element_id, v.opt,
+           SUM(v.value) AS tot_e, COUNT(*) AS cnt_e,
+           SUM(CASE WHEN v.rnk >= 1 THEN v.value ELSE 0 END) AS tot_s,
+           SUM(CASE WHEN v.rnk >= 1 THEN 1 ELSE 0 END) AS cnt_s,
+           SUM(CASE WHEN v.rnk >= 2 THEN v.value ELSE 0 END) AS tot_a,
+           SUM(CASE WHEN v.rnk >= 2 THEN 1 ELSE 0 END) AS cnt_a
+    FROM v JOIN {units} u ON u.id = v.unit_id JOIN anc ON anc.unit_id = v.unit_id
+    GROUP BY anc.ancestor_id, u.level, v.period_id, v.element_id, v.opt
+)
+SELECT COUNT(*), SUM(tot_e), SUM(cnt_e), SUM(tot_s), SUM(cnt_s), SUM(tot_a), SUM(cnt_a)
+FROM g
 """
-ROLLUP_SQL = f"""
-    WITH anc AS ({ANCESTORS_SQL})
-    SELECT count(*) AS groups, sum(total) AS grand_total FROM (
-        SELECT anc.ancestor_id, dv.period_id, dv.element_id, dv.organization_type_id,
-               sum(dv.value) AS total
-        FROM dv JOIN anc ON anc.unit_id = dv.unit_id
-        GROUP BY 1, 2, 3, 4
-    ) rolled
-"""
+
+# The forms with their organization type, as the sums read them.
+FORMS_SQL = (
+    "SELECT s.unit_id, s.period_id, s.data_set_id, COALESCE(o.type_id, 0) AS opt, s.status "
+    "FROM datasets_submission s LEFT JOIN organizations_organization o "
+    "ON o.id = s.organization_id"
+)
+FORM_OF_SQL = (
+    "SELECT de.element_id, MIN(sec.data_set_id) AS data_set_id FROM datasets_datasetelement de "
+    "JOIN datasets_datasetsection sec ON sec.id = de.section_id GROUP BY de.element_id"
+)
+EXPORTS = {
+    "units": "SELECT id, parent_id, level FROM geography_administrativeunit",
+    "dv": "SELECT unit_id, period_id, element_id, organization_type_id, value "
+    "FROM datasets_datavalue",
+    "forms": FORMS_SQL,
+    "form_of": FORM_OF_SQL,
+    "elements": "SELECT id, aggregation FROM datasets_dataelement",
+}
+COLUMNS = {
+    "units": {"id": "BIGINT", "parent_id": "BIGINT", "level": "INTEGER"},
+    "dv": {
+        "unit_id": "BIGINT",
+        "period_id": "VARCHAR",
+        "element_id": "BIGINT",
+        "organization_type_id": "BIGINT",
+        "value": "DECIMAL(20,4)",
+    },
+    "forms": {
+        "unit_id": "BIGINT",
+        "period_id": "VARCHAR",
+        "data_set_id": "BIGINT",
+        "opt": "BIGINT",
+        "status": "VARCHAR",
+    },
+    "form_of": {"element_id": "BIGINT", "data_set_id": "BIGINT"},
+    "elements": {"id": "BIGINT", "aggregation": "VARCHAR"},
+}
+
+
+def _totals(row: tuple[Any, ...]) -> dict[str, Any]:
+    groups, *sums = row
+    names = [
+        "entered_total",
+        "entered_count",
+        "submitted_total",
+        "submitted_count",
+        "approved_total",
+        "approved_count",
+    ]
+    return {
+        "groups": groups,
+        **{
+            name: format(Decimal(value or 0).normalize(), "f")
+            for name, value in zip(names, sums, strict=True)
+        },
+    }
 
 
 def step_yardstick_sql(args: argparse.Namespace) -> dict[str, Any]:
     from django.db import connection
 
-    sql = ROLLUP_SQL.replace("FROM units", "FROM geography_administrativeunit").replace(
-        "JOIN units", "JOIN geography_administrativeunit"
+    sql = ROLLUP_SQL.format(
+        units="geography_administrativeunit",
+        dv="datasets_datavalue",
+        forms=f"({FORMS_SQL})",
+        form_of=f"({FORM_OF_SQL})",
+        elements="datasets_dataelement",
     )
-    sql = sql.replace("FROM dv", "FROM datasets_datavalue dv")
     with connection.cursor() as cursor:
         cursor.execute("SET work_mem = '256MB'")
         started = time.perf_counter()
         cursor.execute(sql)
-        groups, total = cursor.fetchone()
+        row = cursor.fetchone()
         seconds = time.perf_counter() - started
-    return {"seconds": round(seconds, 2), "groups": groups, "grand_total": str(total)}
+    return {"seconds": round(seconds, 2), **_totals(row)}
 
 
 def step_export(args: argparse.Namespace) -> dict[str, Any]:
@@ -329,14 +505,7 @@ def step_export(args: argparse.Namespace) -> dict[str, Any]:
     started = time.perf_counter()
     raw = connection.cursor().connection
     with raw.cursor() as cursor:
-        for name, query in (
-            ("units", "SELECT id, parent_id FROM geography_administrativeunit"),
-            (
-                "dv",
-                "SELECT unit_id, period_id, element_id, organization_type_id, value "
-                "FROM datasets_datavalue",
-            ),
-        ):
+        for name, query in EXPORTS.items():
             with (
                 (directory / f"{name}.csv").open("wb") as out,
                 cursor.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)") as copy,
@@ -351,29 +520,22 @@ def step_yardstick_duckdb(args: argparse.Namespace) -> dict[str, Any]:
 
     directory = Path(args.export_dir)
     db = duckdb.connect()
-    db.execute(f"""
-        COPY (SELECT * FROM read_csv('{directory}/dv.csv', header=false,
-              columns={{'unit_id': 'BIGINT', 'period_id': 'VARCHAR', 'element_id': 'BIGINT',
-                        'organization_type_id': 'BIGINT', 'value': 'DECIMAL(20,4)'}}))
-        TO '{directory}/dv.parquet' (FORMAT parquet)
-    """)
-    db.execute(f"""
-        COPY (SELECT * FROM read_csv('{directory}/units.csv', header=false,
-              columns={{'id': 'BIGINT', 'parent_id': 'BIGINT'}}))
-        TO '{directory}/units.parquet' (FORMAT parquet)
-    """)
+    for name, columns in COLUMNS.items():
+        spec = ", ".join(f"'{column}': '{kind}'" for column, kind in columns.items())
+        db.execute(f"""
+            COPY (SELECT * FROM read_csv('{directory}/{name}.csv', header=false,
+                  columns={{{spec}}})) TO '{directory}/{name}.parquet' (FORMAT parquet)
+        """)
+    sql = ROLLUP_SQL.format(**{name: f"'{directory}/{name}.parquet'" for name in COLUMNS})
     timings = []
     for _ in range(args.repeat):
         started = time.perf_counter()
-        db.execute(f"CREATE OR REPLACE VIEW dv AS SELECT * FROM '{directory}/dv.parquet'")
-        db.execute(f"CREATE OR REPLACE VIEW units AS SELECT * FROM '{directory}/units.parquet'")
-        groups, total = db.execute(ROLLUP_SQL).fetchone()
+        row = db.execute(sql).fetchone()
         timings.append(time.perf_counter() - started)
     return {
         "seconds": round(min(timings), 2),
         "runs": [round(t, 2) for t in timings],
-        "groups": groups,
-        "grand_total": str(total),
+        **_totals(row),
         "duckdb": duckdb.__version__,
     }
 
@@ -381,146 +543,442 @@ def step_yardstick_duckdb(args: argparse.Namespace) -> dict[str, Any]:
 # --- the engine ---------------------------------------------------------------------------
 
 
-def _bench_resolutions() -> list[Any]:
-    from danvan.indicators.models import Resolution
+def _sums_totals() -> dict[str, Any]:
+    from django.db import connection
 
-    return list(Resolution.objects.filter(number__startswith="BENCH/").select_related("scope_unit"))
-
-
-def step_full(args: argparse.Namespace) -> dict[str, Any]:
-    from danvan.indicators.services import results_recompute_all
-
-    _profile_start(args)
-    started = time.perf_counter()
-    count = results_recompute_all()
-    seconds = time.perf_counter() - started
-    return {"seconds": round(seconds, 2), "results": count, **_profile_stop(args), **_check()}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), sum(entered_total), sum(entered_count), sum(submitted_total), "
+            "sum(submitted_count), sum(approved_total), sum(approved_count) "
+            "FROM indicators_elementsum"
+        )
+        return _totals(cursor.fetchone())
 
 
-def step_indicator(args: argparse.Namespace) -> dict[str, Any]:
-    from django.db.models import F
-
-    from danvan.indicators import engine
-    from danvan.indicators.models import IndicatorPart, Target
-
-    resolutions = _bench_resolutions()
-    parts = IndicatorPart.objects.filter(
-        indicator__resolution__in=resolutions, indicator__number=ONE_INDICATOR
-    )
-    _profile_start(args)
-    started = time.perf_counter()
-    Target.objects.filter(part__in=parts).update(value=F("value") + 1)
-    scoped = "part_ids" in inspect.signature(engine.results_compute).parameters
-
-    def recompute() -> int:
-        count = 0
-        for resolution in resolutions:
-            if scoped:
-                ids = parts.filter(indicator__resolution=resolution).values_list("pk", flat=True)
-                count += engine.results_compute(resolution, part_ids=set(ids))
-            else:  # the engine can only recompute whole resolutions
-                count += engine.results_compute(resolution)
-        return count
-
-    count = recompute()
-    seconds = time.perf_counter() - started
-    Target.objects.filter(part__in=parts).update(value=F("value") - 1)
-    recompute()  # leave the results as they were, untimed
-    return {
-        "seconds": round(seconds, 2),
-        "results": count,
-        "scoped_to_indicator": scoped,
-        **_profile_stop(args),
-    }
-
-
-def _commune(args: argparse.Namespace) -> Any:
-    from danvan.datasets.models import DataValue
-    from danvan.geography.models import AdministrativeUnit
-
-    unit_id = (
-        DataValue.objects.filter(unit__level=3, unit__path__startswith="/93/")
-        .order_by("unit_id")
-        .values_list("unit_id", flat=True)
-        .first()
-    )
-    return AdministrativeUnit.objects.get(pk=unit_id)
-
-
-def _refresh(args: argparse.Namespace, change: str) -> dict[str, Any]:
+def _checked(args: argparse.Namespace, report: dict[str, Any]) -> dict[str, Any]:
+    """The "bad input" check after a step: the maintained sums equal a rebuild."""
+    if args.no_check:
+        return report
     from django.db import transaction
 
-    from danvan.datasets.models import DataValue
-    from danvan.indicators.models import IndicatorResult
-    from danvan.indicators.services import results_refresh_for
+    from danvan.indicators.sums import sums_differences
 
-    commune = _commune(args)
-    province_id = commune.parent.parent_id
-    period = args.refresh_period or _years(args.periods)[-1]
-    values = DataValue.objects.filter(unit=commune, period_id=period)
-    if change == "value":
-        values = values.filter(element__code="bench_e01", organization_type__code="hnd")
-    watched = IndicatorResult.objects.filter(
-        unit_id=province_id, period_id=period, part__code="rate-a", part__indicator__number=2
-    )
-    timings = []
-    for run in range(args.repeat):
-        before = watched.get().numerator
-        delta = 1 if run % 2 == 0 else -1
-        with transaction.atomic():
-            rows = values.update(value=models_F("value") + delta)
-            started = time.perf_counter()
-            results_refresh_for(unit=commune, period_id=period, period_type="yearly")
-            timings.append(time.perf_counter() - started)
-        after = watched.get().numerator
-        expected = rows // 240 * 6 if change == "submission" else 1
-        assert after - before == delta * expected, (before, after, delta, expected)
-    if args.repeat % 2:  # leave the figures as they were, untimed
-        values.update(value=models_F("value") - 1)
-        results_refresh_for(unit=commune, period_id=period, period_type="yearly")
-    return {
-        "seconds": round(statistics.median(timings), 4),
-        "runs": [round(t, 4) for t in timings],
-        "values_changed": rows,
-        "unit": commune.path,
-        "period": period,
+    started = time.perf_counter()
+    with transaction.atomic():
+        differences = sums_differences()
+    report["check"] = {
+        "sums_differing": len(differences),
+        "seconds": round(time.perf_counter() - started, 1),
     }
+    assert not differences, differences[:5]
+    return report
 
 
-def models_F(name: str) -> Any:
-    from django.db.models import F
+def step_rebuild(args: argparse.Namespace) -> dict[str, Any]:
+    from danvan.indicators.sums import sums_rebuild
 
-    return F(name)
+    _profile_start(args)
+    started = time.perf_counter()
+    rows = sums_rebuild()
+    seconds = time.perf_counter() - started
+    _profile_stop(args)
+    return _checked(args, {"seconds": round(seconds, 2), "rows": rows, **_sums_totals()})
+
+
+def _resolutions_with_units() -> list[tuple[Any, list[Any]]]:
+    from danvan.geography.models import AdministrativeUnit
+    from danvan.indicators.models import Resolution
+
+    found = []
+    for resolution in Resolution.objects.filter(number__startswith="BENCH/").select_related(
+        "scope_unit"
+    ):
+        units = list(
+            AdministrativeUnit.objects.within(resolution.scope_unit)
+            .filter(level__lte=3)
+            .order_by("path")
+        )
+        found.append((resolution, units))
+    return found
+
+
+def _approved_sum(province_code: str, element: str, period: str) -> Decimal:
+    """A province's sum of one element's commune values in approved forms, read directly."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT COALESCE(sum(dv.value), 0) FROM datasets_datavalue dv
+            JOIN geography_administrativeunit c ON c.id = dv.unit_id AND c.level = 3
+            JOIN geography_administrativeunit d ON d.id = c.parent_id
+            JOIN geography_administrativeunit p ON p.id = d.parent_id AND p.code = %s
+            JOIN datasets_dataelement e ON e.id = dv.element_id AND e.code = %s
+            JOIN organizations_organization o ON o.unit_id = c.id
+                AND o.type_id = dv.organization_type_id AND o.kind = 'territorial'
+            JOIN datasets_submission s ON s.organization_id = o.id AND s.period_id = dv.period_id
+                AND s.status = 'approved'
+            WHERE dv.period_id = %s
+            """,
+            [province_code, element, period],
+        )
+        return Decimal(cursor.fetchone()[0])
+
+
+def step_read_all(args: argparse.Namespace) -> dict[str, Any]:
+    from danvan.indicators.results import results_read
+
+    plan = _resolutions_with_units()
+    last = _years(args.periods)[-1]
+    _profile_start(args)
+    started = time.perf_counter()
+    count, watched = 0, None
+    for resolution, units in plan:
+        results = results_read(resolution, units=units)
+        count += len(results)
+        if resolution.scope_unit.code == WATCHED_PROVINCE:
+            watched = next(
+                r
+                for r in results
+                if r.unit_id == resolution.scope_unit_id
+                and r.period_id == last
+                and r.part.code == "rate-a"
+                and r.part.indicator.number == ONE_INDICATOR
+            )
+    seconds = time.perf_counter() - started
+    _profile_stop(args)
+    assert watched is not None
+    expected = _approved_sum(WATCHED_PROVINCE, "bench_e01", last)
+    assert watched.numerator == expected, (watched.numerator, expected)
+    return _checked(
+        args,
+        {
+            "seconds": round(seconds, 2),
+            "results": count,
+            "microseconds_per_result": round(seconds / count * 1e6, 2),
+            "checked": f"province {WATCHED_PROVINCE} {last} rate-a numerator {expected}",
+        },
+    )
+
+
+def step_ranking(args: argparse.Namespace) -> dict[str, Any]:
+    from danvan.geography.models import AdministrativeUnit
+    from danvan.indicators.models import IndicatorPart, Resolution
+    from danvan.indicators.results import results_read
+
+    last = _years(args.periods)[-1]
+    resolutions = list(
+        Resolution.objects.filter(number__startswith="BENCH/").select_related("scope_unit")
+    )
+    communes = {
+        r.pk: list(AdministrativeUnit.objects.within(r.scope_unit).filter(level=3))
+        for r in resolutions
+    }
+    parts = {
+        r.pk: list(
+            IndicatorPart.objects.filter(indicator__resolution=r, indicator__number=ONE_INDICATOR)
+            .select_related("indicator", "baseline_period")
+            .prefetch_related("targets")
+        )
+        for r in resolutions
+    }
+    report: dict[str, Any] = {}
+    for coverage in (True, False):
+        timings = []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            ranked = []
+            for resolution in resolutions:
+                ranked += results_read(
+                    resolution,
+                    units=communes[resolution.pk],
+                    period_ids=[last],
+                    parts=parts[resolution.pk][:1],
+                    coverage=coverage,
+                )
+            ranked.sort(key=lambda r: (r.value is None, -(r.value or 0)))
+            timings.append(time.perf_counter() - started)
+        key = "seconds" if coverage else "seconds_without_coverage"
+        report[key] = round(statistics.median(timings), 3)
+        report[f"runs{'' if coverage else '_without_coverage'}"] = [round(t, 3) for t in timings]
+    report["communes"] = len(ranked)
+    report["with_value"] = sum(r.value is not None for r in ranked)
+    report["first"] = f"{ranked[0].unit.name}: {ranked[0].value}"
+    return _checked(args, report)
+
+
+def _actor(code: str = WATCHED_PROVINCE) -> Any:
+    from danvan.accounts.models import User
+    from danvan.geography.models import AdministrativeUnit
+
+    province = AdministrativeUnit.objects.get(version__code="vn-legacy", code=code)
+    user, _ = User.objects.update_or_create(
+        username="bench.admin",
+        defaults={"role": User.Role.ADMINISTRATOR, "home_unit": province, "is_active": True},
+    )
+    return user
+
+
+def _commune(status: str, period: str) -> Any:
+    """The first commune of the watched province whose forms of `period` are all `status`."""
+    from danvan.datasets.models import Submission
+    from danvan.geography.models import AdministrativeUnit
+
+    # The watched province first; at small scales it may have no such commune.
+    communes = AdministrativeUnit.objects.filter(version__code="vn-legacy", level=3)
+    ordered = sorted(
+        communes, key=lambda u: (not u.path.startswith(f"/{WATCHED_PROVINCE}/"), u.path)
+    )
+    for commune in ordered:
+        states = set(
+            Submission.objects.filter(
+                unit=commune, period_id=period, data_set__code=DATA_SET
+            ).values_list("status", flat=True)
+        )
+        if states == {status}:
+            return commune
+    raise LookupError(f"no commune with every form {status}")
+
+
+def _province_result(
+    part_code: str, period: str, basis: str | None = None, unit: Any = None, province: str = ""
+) -> Any:
+    from danvan.indicators.models import IndicatorPart, Resolution
+    from danvan.indicators.results import results_read
+
+    resolution = Resolution.objects.get(number=f"BENCH/{province or WATCHED_PROVINCE}")
+    part = (
+        IndicatorPart.objects.filter(
+            indicator__resolution=resolution, indicator__number=ONE_INDICATOR, code=part_code
+        )
+        .select_related("indicator", "baseline_period")
+        .prefetch_related("targets")
+        .get()
+    )
+    (result,) = results_read(
+        resolution,
+        units=[unit or resolution.scope_unit],
+        period_ids=[period],
+        parts=[part],
+        basis=basis,
+        coverage=False,
+    )
+    return result
+
+
+class _Timed:
+    """Wraps a function and keeps the time of each call (the sums part of a service)."""
+
+    def __init__(self, function: Any) -> None:
+        self.function = function
+        self.seconds: list[float] = []
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return self.function(*args, **kwargs)
+        finally:
+            self.seconds.append(time.perf_counter() - started)
 
 
 def step_value(args: argparse.Namespace) -> dict[str, Any]:
-    return _refresh(args, "value")
+    from danvan.datasets import services
+    from danvan.datasets.models import DataElement, DataSet, DataValue
+    from danvan.datasets.queries import EntryForm, period_get
+    from danvan.organizations.models import Organization
+
+    period = _years(args.periods)[-1]
+    commune = _commune("draft", period)
+    actor = _actor()
+    organization = Organization.objects.get(unit=commune, type__code="hnd", kind="territorial")
+    form = EntryForm(DataSet.objects.get(code=DATA_SET), commune, organization, period_get(period))
+    element = DataElement.objects.get(code="bench_e01")
+    timed = _Timed(services.sums_apply_changes)
+    services.sums_apply_changes = timed
+    saves, sums = [], []
+    original = DataValue.objects.get(
+        unit=commune, period_id=period, element=element, organization_type=organization.type
+    ).value
+    for run in range(args.repeat):
+        before = _province_result("rate-a", period, basis="entered").numerator
+        approved_before = _province_result("rate-a", period).numerator
+        new = original + (run + 1)
+        started = time.perf_counter()
+        services.data_value_save(
+            actor=actor, form=form, element=element, raw=f"{new:f}".split(".")[0]
+        )  # whole numbers, Vietnamese entry
+        saves.append(time.perf_counter() - started)
+        sums.append(timed.seconds[-1])
+        after = _province_result("rate-a", period, basis="entered").numerator
+        assert after - before == 1, (before, after)  # each run saves one more than the last
+        # A draft's figures do not count where only approved forms do.
+        assert _province_result("rate-a", period).numerator == approved_before
+    services.data_value_save(
+        actor=actor, form=form, element=element, raw=f"{original:f}".split(".")[0]
+    )
+    return _checked(
+        args,
+        {
+            "seconds": round(statistics.median(sums), 4),
+            "sums_runs": [round(t, 4) for t in sums],
+            "save_seconds": round(statistics.median(saves), 4),
+            "save_runs": [round(t, 4) for t in saves],
+            "unit": commune.path,
+            "period": period,
+        },
+    )
 
 
 def step_submission(args: argparse.Namespace) -> dict[str, Any]:
-    return _refresh(args, "submission")
+    from django.db import transaction
+
+    from danvan.datasets import services
+    from danvan.datasets.models import DataValue, Submission
+    from danvan.datasets.queries import EntryForm
+
+    period = _years(args.periods)[-1]
+    commune = _commune("submitted", period)
+    code = commune.path.split("/")[1]
+    actor = _actor(code)
+    timed = _Timed(services.sums_apply_transition)
+    services.sums_apply_transition = timed
+    forms = list(
+        Submission.objects.filter(unit=commune, period_id=period, data_set__code=DATA_SET)
+        .select_related("data_set", "unit", "organization", "period")
+        .order_by("organization__type__sort_order")
+    )
+    values = DataValue.objects.filter(unit=commune, period_id=period)
+    share = sum(values.filter(element__code="bench_e01").values_list("value", flat=True))
+    whole, per_form, sums = [], [], []
+    for _ in range(args.repeat):
+        before = _province_result("rate-a", period, province=code).numerator
+        started = time.perf_counter()
+        for submission in forms:
+            begun = time.perf_counter()
+            services.submission_approve(actor=actor, submission=submission)
+            per_form.append(time.perf_counter() - begun)
+            sums.append(timed.seconds[-1])
+        whole.append(time.perf_counter() - started)
+        after = _province_result("rate-a", period, province=code).numerator
+        assert after - before == share, (before, after, share)
+        # Back to submitted, untimed, through the services (reopen, then submit again).
+        with transaction.atomic():
+            for submission in forms:
+                services.submission_reopen(actor=actor, submission=submission, comment="bench")
+                form = EntryForm(
+                    submission.data_set, submission.unit, submission.organization, submission.period
+                )
+                services.submission_submit(actor=actor, form=form)
+        for submission in forms:
+            submission.refresh_from_db()
+    return _checked(
+        args,
+        {
+            "seconds": round(statistics.median(whole), 4),
+            "runs": [round(t, 4) for t in whole],
+            "forms": len(forms),
+            "values": values.count(),
+            "per_form_seconds": round(statistics.median(per_form), 4),
+            "sums_per_form_seconds": round(statistics.median(sums), 4),
+            "unit": commune.path,
+            "period": period,
+        },
+    )
 
 
-def _check() -> dict[str, Any]:
-    """One province figure against a direct SUM, so a fast wrong engine cannot pass."""
+def step_target(args: argparse.Namespace) -> dict[str, Any]:
+    from django.db.models import F
+
+    from danvan.indicators.models import IndicatorPart, Target
+
+    period = _years(args.periods)[-1]
+    parts = IndicatorPart.objects.filter(
+        indicator__resolution__number__startswith="BENCH/",
+        indicator__number=ONE_INDICATOR,
+        code="rate-a",
+    )
+    commune = _commune("approved", period)
+    district = commune.parent  # so that every place read has figures
+    places = [None, district, commune]
+    before = [_province_result("rate-a", period, unit=u) for u in places]
+    timings: dict[str, list[float]] = {"target": [], "definition": []}
+    for _ in range(args.repeat):
+        # A target: every rate-a target of the 63 resolutions raised by 5 points.
+        started = time.perf_counter()
+        Target.objects.filter(part__in=parts).update(value=F("value") + 5)
+        seen = [_province_result("rate-a", period, unit=u) for u in places]
+        timings["target"].append((time.perf_counter() - started) / len(places))
+        for old, new in zip(before, seen, strict=True):
+            assert new.target.value == old.target.value + 5, (old.target, new.target)
+            assert new.value is not None and new.value == old.value
+            assert new.achievement != old.achievement
+        Target.objects.filter(part__in=parts).update(value=F("value") - 5)
+        # A definition: the numerator reads another element.
+        started = time.perf_counter()
+        parts.update(numerator="#{bench_e05}")
+        seen = [_province_result("rate-a", period, unit=u) for u in places]
+        timings["definition"].append((time.perf_counter() - started) / len(places))
+        others = [_province_result("rate-c", period, unit=u) for u in places]
+        for new, other in zip(seen, others, strict=True):
+            assert new.numerator == other.numerator, (new.numerator, other.numerator)
+        parts.update(numerator="#{bench_e01}")
+    return _checked(
+        args,
+        {
+            "seconds": round(statistics.median(timings["target"]), 4),
+            "target_runs": [round(t, 4) for t in timings["target"]],
+            "definition_seconds": round(statistics.median(timings["definition"]), 4),
+            "definition_runs": [round(t, 4) for t in timings["definition"]],
+            "read_at": ["province", district.path, commune.path],
+        },
+    )
+
+
+def step_repair(args: argparse.Namespace) -> dict[str, Any]:
+    """A sums table out of step: one row changed, one deleted, one made up."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
     from django.db import connection
 
-    from danvan.indicators.models import IndicatorResult
+    from danvan.indicators.models import ElementSum
 
+    rows = list(ElementSum.objects.order_by("pk")[:2])
+    ElementSum.objects.filter(pk=rows[0].pk).update(entered_total=rows[0].entered_total + 7)
+    ElementSum.objects.filter(pk=rows[1].pk).delete()
     with connection.cursor() as cursor:
-        cursor.execute("""
-            SELECT u.id, dv.period_id, sum(dv.value) FROM datasets_datavalue dv
-            JOIN geography_administrativeunit c ON c.id = dv.unit_id AND c.level = 3
-            JOIN geography_administrativeunit u ON u.level = 1 AND c.path LIKE u.path || '%%'
-            JOIN datasets_dataelement e ON e.id = dv.element_id AND e.code = 'bench_e01'
-            WHERE u.code = '93' GROUP BY 1, 2 ORDER BY 2 DESC LIMIT 1
-        """)
-        unit_id, period_id, total = cursor.fetchone()
-    result = IndicatorResult.objects.get(
-        unit_id=unit_id, period_id=period_id, part__code="rate-a", part__indicator__number=2
+        cursor.execute("SELECT max(period_id) FROM indicators_elementsum")
+        (period,) = cursor.fetchone()
+    ElementSum.objects.create(
+        unit_id=rows[0].unit_id,
+        level=rows[0].level,
+        period_id=period,
+        element_id=rows[0].element_id,
+        option=999999,
+        entered_total=1,
+        entered_count=1,
     )
-    assert result.numerator == total, (result.numerator, total)
-    return {"checked": f"province 93 {period_id}: {total}"}
+    out = io.StringIO()
+    started = time.perf_counter()
+    try:
+        call_command("check_sums", stdout=out)
+        raise AssertionError("check_sums found nothing")
+    except CommandError as error:
+        found = str(error)
+    check_seconds = time.perf_counter() - started
+    printed = [line for line in out.getvalue().splitlines() if line.startswith("unit ")]
+    assert len(printed) == 3, printed
+    started = time.perf_counter()
+    call_command("check_sums", "--repair", stdout=io.StringIO())
+    repair_seconds = time.perf_counter() - started
+    return _checked(
+        args,
+        {
+            "seconds": round(check_seconds, 2),
+            "repair_seconds": round(repair_seconds, 2),
+            "found": found,
+            "printed": printed,
+        },
+    )
 
 
 _profiler: Any = None
@@ -535,17 +993,15 @@ def _profile_start(args: argparse.Namespace) -> None:
         _profiler.enable()
 
 
-def _profile_stop(args: argparse.Namespace) -> dict[str, Any]:
+def _profile_stop(args: argparse.Namespace) -> None:
     if not _profiler:
-        return {}
-    import io
+        return
     import pstats
 
     _profiler.disable()
     out = io.StringIO()
-    pstats.Stats(_profiler, stream=out).sort_stats("cumulative").print_stats(25)
+    pstats.Stats(_profiler, stream=out).sort_stats("cumulative").print_stats(30)
     print(out.getvalue(), file=sys.stderr)
-    return {}
 
 
 STEPS = {
@@ -553,26 +1009,73 @@ STEPS = {
     "yardstick_sql": step_yardstick_sql,
     "export": step_export,
     "yardstick_duckdb": step_yardstick_duckdb,
-    "full": step_full,
-    "indicator": step_indicator,
+    "rebuild": step_rebuild,
+    "read_all": step_read_all,
+    "ranking": step_ranking,
     "value": step_value,
     "submission": step_submission,
+    "target": step_target,
+    "repair": step_repair,
+}
+# (step, goal, in seconds or as a multiple of the DuckDB yardstick)
+GOALS = {
+    "rebuild": ("≤ 3 × DuckDB", 3.0, "duckdb"),
+    "read_all": ("≤ 2 × DuckDB", 2.0, "duckdb"),
+    "ranking": ("< 500 ms", 0.5, None),
+    "value": ("< 10 ms above the save", 0.010, None),
+    "submission": ("< 50 ms", 0.050, None),
+    "target": ("< 100 ms", 0.100, None),
 }
 
 
-def _run(step: str, args: argparse.Namespace, extra: list[str]) -> dict[str, Any]:
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _run(step: str, args: argparse.Namespace) -> dict[str, Any]:
     command = [sys.executable, __file__]
     if step == "yardstick_duckdb":
         command = ["uv", "run", "--no-project", "--with", "duckdb", "python", __file__]
     command += ["--step", step, "--database-url", args.database_url, "--scale", str(args.scale)]
     command += ["--periods", str(args.periods), "--export-dir", args.export_dir]
-    command += ["--repeat", str(args.repeat), *extra]
-    if args.refresh_period:
-        command += ["--refresh-period", args.refresh_period]
-    if args.profile:
-        command += ["--profile"]
+    command += ["--repeat", str(args.repeat)]
+    for flag in ("profile", "no_check"):
+        if getattr(args, flag):
+            command += [f"--{flag.replace('_', '-')}"]
+    load = _load()
     output = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    return json.loads(output.stdout.strip().splitlines()[-1])
+    report = json.loads(output.stdout.strip().splitlines()[-1])
+    report["load_before_after"] = f"{load} → {_load()}"
+    return report
+
+
+def _summary(report: dict[str, Any]) -> dict[str, Any]:
+    """Each measure against both yardsticks of the same run, and its goal."""
+    sql = report.get("yardstick_sql", {}).get("seconds")
+    duck = report.get("yardstick_duckdb", {}).get("seconds")
+    summary: dict[str, Any] = {}
+    for step, (goal, bound, against) in GOALS.items():
+        if step not in report:
+            continue
+        seconds = report[step]["seconds"]
+        line: dict[str, Any] = {"seconds": seconds, "goal": goal}
+        if sql:
+            line["÷ sql"] = round(seconds / sql, 4)
+        if duck:
+            line["÷ duckdb"] = round(seconds / duck, 4)
+        if against == "duckdb":
+            line["met"] = bool(duck) and seconds <= bound * duck
+        else:
+            line["met"] = seconds < bound
+        summary[step] = line
+    if "rebuild" in report:
+        for yardstick in ("yardstick_sql", "yardstick_duckdb"):
+            if yardstick in report:
+                ours = {k: v for k, v in report["rebuild"].items() if k in report[yardstick]}
+                theirs = {k: report[yardstick][k] for k in ours}
+                ours.pop("seconds", None), theirs.pop("seconds", None)
+                summary[f"rebuild equals {yardstick}"] = ours == theirs
+    return summary
 
 
 def main() -> None:
@@ -582,9 +1085,9 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--export-dir", default=str(Path(tempfile.gettempdir()) / "danvan_bench"))
     parser.add_argument("--repeat", type=int, default=5, help="runs of the fast steps")
-    parser.add_argument("--refresh-period", help="period changed by value/submission steps")
     parser.add_argument("--only", help="comma-separated steps (default: all)")
     parser.add_argument("--no-duckdb", action="store_true")
+    parser.add_argument("--no-check", action="store_true", help="skip sums_differences per step")
     parser.add_argument("--profile", action="store_true", help="cProfile to stderr")
     parser.add_argument("--step", choices=STEPS, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -593,9 +1096,9 @@ def main() -> None:
     if args.step:
         if args.step != "yardstick_duckdb":
             _django(args.database_url)
-        report = STEPS[args.step](args)
-        report["peak_rss_mb"] = _peak_mb()
-        print(json.dumps(report, default=str))
+        result = STEPS[args.step](args)
+        result["peak_rss_mb"] = _peak_mb()
+        print(json.dumps(result, default=str))
         return
     wanted = args.only.split(",") if args.only else list(STEPS)
     if args.no_duckdb:
@@ -603,18 +1106,14 @@ def main() -> None:
     report: dict[str, Any] = {
         "scale": args.scale,
         "periods": args.periods,
+        "date": time.strftime("%Y-%m-%d %H:%M"),
         "machine": f"{platform.node()} {os.cpu_count()} cores, {platform.python_version()}",
     }
     for step in STEPS:
         if step in wanted:
-            report[step] = _run(step, args, [])
+            report[step] = _run(step, args)
             print(f"{step}: {json.dumps(report[step])}", file=sys.stderr, flush=True)
-    seconds = {k: v["seconds"] for k, v in report.items() if isinstance(v, dict)}
-    for engine in ("full", "indicator", "value", "submission"):
-        for yardstick in ("yardstick_sql", "yardstick_duckdb"):
-            if engine in seconds and yardstick in seconds:
-                ratio = seconds[engine] / seconds[yardstick]
-                report.setdefault("ratios", {})[f"{engine}/{yardstick}"] = round(ratio, 3)
+    report["summary"] = _summary(report)
     print(json.dumps(report, indent=2, default=str))
 
 

@@ -425,9 +425,24 @@ def coverage_read(
     reporters = AdministrativeUnit.objects.filter(
         version_id__in={u.version_id for u in units}, level__in=sorted(levels)
     )
-    if len(roots) < 50:
+    # Only the outermost roots bound the reporters: a province's units are all under the
+    # province. Many of them (a ranking of communes) are bounded by their common path
+    # prefix instead; without a bound, every reporting unit and value of the country was
+    # read once per resolution (benchmarks/README.md, national read).
+    outermost: list[str] = []
+    for prefix in sorted(roots):
+        if not outermost or not prefix.startswith(outermost[-1]):
+            outermost.append(prefix)
+    if len(outermost) >= 50:
+        shared: list[str] = []
+        for segments in zip(*(p.strip("/").split("/") for p in outermost), strict=False):
+            if len(set(segments)) > 1:
+                break
+            shared.append(segments[0])
+        outermost = ["/" + "/".join(shared) + "/"] if shared else []
+    if outermost:
         query = Q()
-        for prefix in sorted(roots):
+        for prefix in outermost:
             query |= Q(path__startswith=prefix)
         reporters = reporters.filter(query)
     reporting = {
