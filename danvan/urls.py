@@ -1,5 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.contenttypes import views as contenttype_views
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import include, path
 
 from danvan.accounts import views as account_views
@@ -7,6 +10,15 @@ from danvan.api import api
 from danvan.geography import views as geography_views
 from danvan.operations.health import HealthView
 from danvan.organizations import views as organization_views
+
+
+@admin.site.admin_view
+def view_on_site(request: HttpRequest, content_type_id: int, object_id: str) -> HttpResponse:
+    try:
+        return contenttype_views.shortcut(request, content_type_id, object_id)
+    except ValidationError as error:
+        raise Http404(str(error)) from error
+
 
 admin.site.site_header = "danvan"
 admin.site.site_title = "danvan"
@@ -34,6 +46,9 @@ urlpatterns = [
     path("indicators/", include("danvan.indicators.urls")),
     path("reports/", include("danvan.reports.urls")),
     path("api/", api.urls),
+    # Before the admin's own route: an id of the wrong type (a number for a model keyed by
+    # UUID) is "not found", not a server error.
+    path("admin/r/<int:content_type_id>/<path:object_id>/", view_on_site),
     path("admin/", admin.site.urls),
     path("health/", HealthView.as_view(), name="health"),
 ]
