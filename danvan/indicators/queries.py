@@ -12,8 +12,7 @@ from danvan.datasets.models import DataValue, Period, Submission
 from danvan.geography.models import AdministrativeUnit, UnitCarry
 from danvan.indicators.engine import Status
 from danvan.indicators.models import Indicator, IndicatorPart, Resolution
-from danvan.indicators.results import Result, periods_with_values, results_read
-from danvan.lib.expressions import expression_parse
+from danvan.indicators.results import Result, part_codes, periods_with_values, results_read
 
 
 @dataclass
@@ -92,9 +91,7 @@ def part_sources(
 ) -> list[SourceRow]:
     """The data values behind a result: every figure of the part's elements at its level
     under `unit`, for the period (or every year of the term for term totals)."""
-    codes = {ref.code for ref in expression_parse(part.numerator).refs}
-    if part.denominator:
-        codes |= {ref.code for ref in expression_parse(part.denominator).refs}
+    codes = part_codes(part)
     if part.accumulation == IndicatorPart.Accumulation.TERM:
         periods = [str(y) for y in range(resolution.term_start, period.start_date.year + 1)]
     else:
@@ -150,11 +147,9 @@ def part_sources(
 
 def latest_period_with_results(resolution: Resolution) -> Period | None:
     """The latest yearly period holding any figure of the resolution's elements."""
-    codes = set()
+    codes: set[str] = set()
     for part in IndicatorPart.objects.filter(indicator__resolution=resolution):
-        codes |= {ref.code for ref in expression_parse(part.numerator).refs}
-        if part.denominator:
-            codes |= {ref.code for ref in expression_parse(part.denominator).refs}
+        codes |= part_codes(part)
     period_id = (
         DataValue.objects.filter(
             element__code__in=codes,

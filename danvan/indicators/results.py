@@ -129,7 +129,8 @@ def _parsed(text: str) -> Expression:
     return expression_parse(text)
 
 
-def _codes(part: IndicatorPart) -> set[str]:
+def part_codes(part: IndicatorPart) -> set[str]:
+    """The data element codes a part's numerator and denominator read."""
     refs = list(_parsed(part.numerator).refs)
     if part.denominator:
         refs += _parsed(part.denominator).refs
@@ -214,7 +215,7 @@ class _Figures:
 
     def is_estimated(self, part: IndicatorPart, unit_id: int, period_id: str) -> bool:
         found = self.estimated.get((part.level, unit_id, period_id))
-        return bool(found and found & _codes(part))
+        return bool(found and found & part_codes(part))
 
     def of(self, level: int, unit_id: int, period_id: str) -> Figures | None:
         return self.by_key.get((level, unit_id, period_id))
@@ -300,7 +301,7 @@ def results_read(
         if part.accumulation == IndicatorPart.Accumulation.TERM:
             for period_id in periods:
                 needed.update(_years(resolution.term_start, int(period_id[:4])))
-    codes = set().union(*(_codes(part) for part in parts))
+    codes = set().union(*(part_codes(part) for part in parts))
     elements = {
         e.pk: e for e in DataElement.objects.filter(code__in=codes).only("code", "aggregation")
     }
@@ -531,7 +532,7 @@ def latest_complete_period(
     if not parts or not periods:
         return None, False
     deepest = max(part.level for part in parts)
-    codes = set().union(*(_codes(part) for part in parts if part.level == deepest))
+    codes = set().union(*(part_codes(part) for part in parts if part.level == deepest))
     covered = coverage_read([unit], {deepest}, set(periods), _data_sets(codes))
     with_figures = [
         p for p in periods if (c := covered.get((deepest, unit.pk, p))) and c.units_entered

@@ -43,6 +43,17 @@ JOIN datasets_datasetsection sec ON sec.id = de.section_id
 GROUP BY de.element_id
 """
 
+# The state rank of each form (unit, period, data set, organization type or 0) among the
+# submissions `{{submission_where}}` selects.
+_FORM_STATES = f"""
+SELECT s.unit_id AS unit_id, s.period_id AS period_id, s.data_set_id AS data_set_id,
+       COALESCE(o.type_id, 0) AS opt, MIN({_RANK}) AS rnk
+FROM datasets_submission s
+LEFT JOIN organizations_organization o ON o.id = s.organization_id
+WHERE {{submission_where}}
+GROUP BY s.unit_id, s.period_id, s.data_set_id, COALESCE(o.type_id, 0)
+"""
+
 # Values with the state rank of their form; `{where}` filters values and forms alike.
 _VALUES_WITH_RANK = f"""
 SELECT dv.unit_id AS unit_id, dv.period_id AS period_id, dv.element_id AS element_id,
@@ -50,14 +61,7 @@ SELECT dv.unit_id AS unit_id, dv.period_id AS period_id, dv.element_id AS elemen
        COALESCE(st.rnk, 0) AS rnk
 FROM datasets_datavalue dv
 LEFT JOIN ({_FORM_OF}) fo ON fo.element_id = dv.element_id
-LEFT JOIN (
-  SELECT s.unit_id AS unit_id, s.period_id AS period_id, s.data_set_id AS data_set_id,
-         COALESCE(o.type_id, 0) AS opt, MIN({_RANK}) AS rnk
-  FROM datasets_submission s
-  LEFT JOIN organizations_organization o ON o.id = s.organization_id
-  WHERE {{submission_where}}
-  GROUP BY s.unit_id, s.period_id, s.data_set_id, COALESCE(o.type_id, 0)
-) st ON st.unit_id = dv.unit_id AND st.period_id = dv.period_id
+LEFT JOIN ({_FORM_STATES}) st ON st.unit_id = dv.unit_id AND st.period_id = dv.period_id
     AND st.data_set_id = fo.data_set_id AND st.opt = COALESCE(dv.organization_type_id, 0)
 WHERE {{value_where}}
 """
@@ -404,14 +408,8 @@ def _changes_source(changes: str, submission_where: str) -> str:
       CASE WHEN COALESCE(st.rnk, 0) >= 2 THEN c.dcount ELSE 0 END AS approved_count
     FROM ({changes}) c
     LEFT JOIN ({_FORM_OF}) fo ON fo.element_id = c.element_id
-    LEFT JOIN (
-      SELECT s.unit_id AS unit_id, s.period_id AS period_id, s.data_set_id AS data_set_id,
-             COALESCE(o.type_id, 0) AS opt, MIN({_RANK}) AS rnk
-      FROM datasets_submission s
-      LEFT JOIN organizations_organization o ON o.id = s.organization_id
-      WHERE {submission_where}
-      GROUP BY s.unit_id, s.period_id, s.data_set_id, COALESCE(o.type_id, 0)
-    ) st ON st.unit_id = c.unit_id AND st.period_id = c.period_id
+    LEFT JOIN ({_FORM_STATES.format(submission_where=submission_where)}) st
+      ON st.unit_id = c.unit_id AND st.period_id = c.period_id
         AND st.data_set_id = fo.data_set_id AND st.opt = c.opt
     """
 
