@@ -304,11 +304,38 @@ def resolutions_visible_to(user: AnyUser) -> QuerySet[Resolution]:
     home = active.home_unit
     if home is None:
         return Resolution.objects.none()
-    return Resolution.objects.filter(
+    own = Q(
         Q(scope_unit__path__startswith=home.path)
         | Q(scope_unit__code__in=[*home.ancestor_codes, home.code]),
         scope_unit__version_id=home.version_id,
     )
+    return Resolution.objects.filter(own | Q(pk__in=_resolutions_taken_over(home)))
+
+
+def _resolutions_taken_over(home: AdministrativeUnit) -> list[int]:
+    """Resolutions of an older hierarchy whose territory units under `home` took over
+    (06-NQ/TU of Hậu Giang, for the new Cần Thơ and the communes that took over its land)."""
+    from danvan.geography.models import UnitCarry
+    from danvan.indicators.models import Resolution
+
+    sources = set(
+        UnitCarry.objects.filter(
+            target__version_id=home.version_id, target__path__startswith=home.path
+        ).values_list("source__version_id", "source__path")
+    )
+    if not sources:
+        return []
+    return [
+        resolution.pk
+        for resolution in Resolution.objects.exclude(
+            scope_unit__version_id=home.version_id
+        ).select_related("scope_unit")
+        if any(
+            version_id == resolution.scope_unit.version_id
+            and path.startswith(resolution.scope_unit.path)
+            for version_id, path in sources
+        )
+    ]
 
 
 def resolution_for_user(user: AnyUser, slug: str) -> Resolution:

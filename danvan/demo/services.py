@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import transaction
 
@@ -22,6 +23,7 @@ from danvan.indicators.sums import sums_rebuild
 from danvan.lib.text import fold
 from danvan.organizations.services import organization_bodies_load
 
+DEMO_RESOLUTIONS = Path(__file__).resolve().parent / "resolutions"
 HAU_GIANG = "93"
 CAN_THO = "92"
 HAU_GIANG_HAMLETS = 525  # the seed's count
@@ -84,6 +86,10 @@ def demo_build(progress: Callable[[str], None] = print) -> list[DemoLogin]:
     )
     for resolution in resolutions_load_all():
         progress(f"{resolution} loaded")
+    # A city-wide resolution of the new Cần Thơ (a demo document, not a real one): its
+    # history before 1/7/2025 is the three old provinces' figures, carried.
+    for resolution in resolutions_load_all(DEMO_RESOLUTIONS):
+        progress(f"{resolution} loaded (demo only)")
     # The demo's figures are written in bulk: their sums are built once, set-based.
     progress(f"Sums behind the indicators: {sums_rebuild()} rows")
     return logins

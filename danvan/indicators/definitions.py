@@ -173,6 +173,9 @@ def resolution_load(path: Path) -> Resolution:
                     except ExpressionError as error:
                         raise _fail(path, f"{where}, {side}", str(error)) from error
             kind, targets = _targets(path, where, part_data.get("target") or {"kind": "none"})
+            applies = {key: _day(path, where, key, part_data.get(key)) for key in ("from", "until")}
+            if applies["from"] and applies["until"] and applies["from"] > applies["until"]:
+                raise _fail(path, where, "'from' is after 'until'")
             baseline = part_data.get("baseline", default_baseline)
             is_rate = bool(part_data.get("denominator"))
             part, _ = IndicatorPart.objects.update_or_create(
@@ -198,6 +201,8 @@ def resolution_load(path: Path) -> Resolution:
                     "detail_numerator": str(detail.get("numerator") or ""),
                     "detail_label": str(detail.get("label") or ""),
                     "show_previous_year": bool(part_data.get("show_previous_year", False)),
+                    "valid_from": applies["from"],
+                    "valid_to": applies["until"],
                 },
             )
             kept_parts.append(part.pk)
@@ -215,6 +220,18 @@ def resolution_load(path: Path) -> Resolution:
         _check_deciding(path, indicator)
     resolution.indicators.exclude(pk__in=kept_indicators).delete()
     return resolution
+
+
+def _day(path: Path, where: str, key: str, value: object) -> datetime.date | None:
+    """A part's 'from'/'until' date (YAML reads 2025-06-30 as a date already)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError as error:
+        raise _fail(path, where, f"'{key}' is not a date (YYYY-MM-DD): {value!r}") from error
 
 
 def resolutions_load_all(directory: Path = DEFAULT_DIRECTORY) -> list[Resolution]:

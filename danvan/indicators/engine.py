@@ -21,12 +21,16 @@ class Status:
     NOT_MET = "not_met"
     NO_TARGET = "no_target"
     NO_DATA = "no_data"
+    # The part's level does not exist in the period (districts after 1/7/2025) or the
+    # part does not apply yet: nothing to judge, and nothing missing.
+    NOT_APPLICABLE = "not_applicable"
     LABELS = {
         EXCEEDED: _("Exceeded"),
         MET: _("Met"),
         NOT_MET: _("Not met"),
         NO_TARGET: _("No target"),
         NO_DATA: _("No data"),
+        NOT_APPLICABLE: _("Not applicable in this period"),
     }
     choices = list(LABELS.items())
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -169,6 +171,18 @@ class IndicatorPart(models.Model):
         blank=True,
         help_text=_("e.g. đồng chí giữ chức vụ lãnh đạo"),
     )
+    valid_from = models.DateField(
+        _("applies from"),
+        null=True,
+        blank=True,
+        help_text=_("A part added after a reform (e.g. the city level from 1/7/2025)."),
+    )
+    valid_to = models.DateField(
+        _("applies until"),
+        null=True,
+        blank=True,
+        help_text=_("A part whose level ends (the district level until 30/6/2025)."),
+    )
     show_previous_year = models.BooleanField(
         _("show the previous year"),
         default=False,
@@ -187,6 +201,13 @@ class IndicatorPart(models.Model):
     @property
     def is_rate(self) -> bool:
         return bool(self.denominator)
+
+    def applies_to(self, period_end: datetime.date) -> bool:
+        """The part is judged for a period ending on `period_end`: a period's figures are
+        those at its end, so a level that ended on 30/6/2025 has none for 2025."""
+        return (self.valid_from is None or period_end >= self.valid_from) and (
+            self.valid_to is None or period_end <= self.valid_to
+        )
 
 
 class Target(models.Model):

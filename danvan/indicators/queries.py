@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from danvan.datasets.models import DataValue, Period, Submission
 from danvan.geography.models import AdministrativeUnit, UnitCarry
+from danvan.geography.territory import Territory
 from danvan.indicators.engine import Status
 from danvan.indicators.models import Indicator, IndicatorPart, Resolution
 from danvan.indicators.results import Result, part_codes, periods_with_values, results_read
@@ -20,6 +21,10 @@ class Card:
     part: IndicatorPart
     result: Result | None
     series: list[tuple[str, Decimal | None]] = field(default_factory=list)
+    # Across a reform of the map: the last result before the newer hierarchy came into
+    # force and the latest after it (the "before / after 1/7/2025" view).
+    before_reform: Result | None = None
+    after_reform: Result | None = None
 
 
 @dataclass
@@ -29,18 +34,32 @@ class IndicatorBlock:
 
 
 def dashboard_blocks(
-    resolution: Resolution, unit: AdministrativeUnit, period: Period, basis: str | None = None
+    resolution: Resolution,
+    unit: AdministrativeUnit,
+    period: Period,
+    basis: str | None = None,
+    territory: Territory | None = None,
 ) -> list[IndicatorBlock]:
-    """The parts that apply at `unit` with this period's result and the unit's history."""
+    """The parts that apply at `unit` with this period's result and the unit's history
+    (the resolution's territory, when `unit` presents it in a newer hierarchy)."""
     indicators = list(
         resolution.indicators.prefetch_related("parts__targets", "parts__baseline_period")
     )
     parts = [p for i in indicators for p in i.parts.all() if p.level >= unit.level]
     periods = sorted({*periods_with_values(), period.pk})
     by_part: dict[int, list[Result]] = defaultdict(list)
-    for row in results_read(resolution, units=[unit], period_ids=periods, parts=parts, basis=basis):
-        if row.status != Status.NO_DATA or row.period_id == period.pk:
+    rows = results_read(
+        resolution, units=[unit], period_ids=periods, parts=parts, basis=basis, territory=territory
+    )
+    for row in rows:
+        if row.status not in (Status.NO_DATA, Status.NOT_APPLICABLE) or row.period_id == period.pk:
             by_part[row.part_id].append(row)
+    reform = unit.version.valid_from
+    ends = (
+        dict(Period.objects.filter(pk__in=periods).values_list("id", "end_date"))
+        if reform is not None
+        else {}
+    )
     blocks = []
     for indicator in indicators:
         cards = []
@@ -50,7 +69,16 @@ def dashboard_blocks(
             history = by_part.get(part.pk, [])
             current = next((r for r in history if r.period_id == period.id), None)
             series = [(r.period_id, r.value) for r in history if r.status != Status.NO_DATA]
-            cards.append(Card(part, current, series))
+            card = Card(part, current, series)
+            if reform is not None:
+                known = [r for r in history if r.value is not None]
+                card.before_reform = next(
+                    (r for r in reversed(known) if ends[r.period_id] < reform), None
+                )
+                card.after_reform = next(
+                    (r for r in reversed(known) if ends[r.period_id] >= reform), None
+                )
+            cards.append(card)
         if cards:
             blocks.append(IndicatorBlock(indicator, cards))
     return blocks
@@ -62,8 +90,13 @@ def children_ranked(
     period: Period,
     visible: QuerySet[AdministrativeUnit],
     basis: str | None = None,
+    territory: Territory | None = None,
 ) -> list[Result]:
     children = list(visible.filter(parent=unit))
+    if territory is not None and territory.is_carried:
+        # The units under `unit` that took over the resolution's territory.
+        taken = {u.pk for u in territory.takers}
+        children = [child for child in children if child.pk in taken]
     rows = results_read(
         part.indicator.resolution,
         units=children,

@@ -12,6 +12,7 @@ their forms) the figure rests on.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from danvan.datasets.models import DataElement, DataSet, DataValue, Period, Submission
 from danvan.datasets.queries import ValueLookup
 from danvan.geography.models import AdministrativeUnit
+from danvan.geography.territory import Territory
 from danvan.indicators.engine import Status, judge, target_for
 from danvan.indicators.models import ElementSum, IndicatorPart, Resolution, Target
 from danvan.lib.expressions import Expression, expression_parse
@@ -234,6 +236,82 @@ class _Figures:
         return dict(total) or None
 
 
+def _territory_figures(
+    territory: Territory,
+    *,
+    levels: set[int],
+    elements: dict[int, DataElement],
+    period_ids: set[str],
+    basis: str,
+) -> _Figures:
+    """The territory's figures as those of its presentation unit: for each level and
+    period, the figures of the units that make it then (`Territory.members`) added up."""
+    ends = _period_ends(period_ids)
+    read = territory.reads(levels, ends)
+    inner = _Figures(
+        levels=levels,
+        units=list(AdministrativeUnit.objects.filter(pk__in=read)),
+        elements=elements,
+        period_ids=period_ids,
+        basis=basis,
+    )
+    merged = _Figures(levels=levels, units=[], elements={}, period_ids=set(), basis=basis)
+    for level in levels:
+        for period_id, end in ends.items():
+            total: Figures = {}
+            estimated: set[str] = set()
+            for unit_id, at in territory.members(level, end):
+                for key, value in (inner.of(at, unit_id, period_id) or {}).items():
+                    total[key] = total.get(key, Decimal(0)) + value
+                estimated |= inner.estimated.get((at, unit_id, period_id), set())
+            if total:
+                merged.by_key[(level, territory.unit.pk, period_id)] = total
+            if estimated:
+                merged.estimated[(level, territory.unit.pk, period_id)] = estimated
+    return merged
+
+
+def _territory_coverage(
+    territory: Territory,
+    levels: set[int],
+    period_ids: set[str],
+    data_sets: Sequence[DataSet],
+) -> dict[tuple[int, int, str], Coverage]:
+    """The coverage of the units that make the territory, added up."""
+    ends = _period_ends(period_ids)
+    units = list(AdministrativeUnit.objects.filter(pk__in=territory.reads(levels, ends)))
+    inner = coverage_read(units, levels, period_ids, data_sets)
+    found: dict[tuple[int, int, str], Coverage] = {}
+    for level in levels:
+        for period_id, end in ends.items():
+            parts = [
+                inner[(level, unit_id, period_id)]
+                for unit_id, _at in territory.members(level, end)
+                if (level, unit_id, period_id) in inner
+            ]
+            if parts:
+                found[(level, territory.unit.pk, period_id)] = Coverage(
+                    level=level,
+                    **{
+                        name: sum(getattr(c, name) for c in parts)
+                        for name in (
+                            "units_expected",
+                            "units_entered",
+                            "units_submitted",
+                            "units_approved",
+                            "forms_expected",
+                            "forms_submitted",
+                            "forms_approved",
+                        )
+                    },
+                )
+    return found
+
+
+def _period_ends(period_ids: Iterable[str]) -> dict[str, datetime.date]:
+    return dict(Period.objects.filter(pk__in=list(period_ids)).values_list("id", "end_date"))
+
+
 def _own_values(
     unit_ids: list[int], period_ids: set[str], element_ids: list[int], basis: str
 ) -> Iterable[tuple[int, str, int, int | None, Decimal]]:
@@ -279,10 +357,20 @@ def results_read(
     basis: str | None = None,
     coverage: bool = True,
     target_rule: str | None = None,
+    territory: Territory | None = None,
 ) -> list[Result]:
     """Results of `parts` (default: all of the resolution's) at `units` for `period_ids`
     (default: every yearly period holding figures), for each unit at or above the part's
-    level. `basis` and `target_rule` default to the resolution's."""
+    level. `basis` and `target_rule` default to the resolution's.
+
+    With a `territory` presented in the units of another hierarchy version, `units` is
+    its presentation unit alone and its results are the territory's (`Territory`).
+    A part is not applicable (no figures, nothing missing) for a period its dates leave
+    out or whose hierarchy has no units at its level for the territory."""
+    if territory is not None and not territory.is_carried:
+        territory = None
+    if territory is not None and list(units) != [territory.unit]:
+        raise ValueError("A territory's results are read at its presentation unit alone.")
     basis = basis or resolution.basis
     rule = target_rule or resolution.target_rule
     if parts is None:
@@ -307,10 +395,23 @@ def results_read(
     }
     stocks = {e.code for e in elements.values() if e.aggregation == DataElement.Aggregation.LAST}
     levels = {part.level for part in parts}
-    figures = _Figures(
-        levels=levels, units=units, elements=elements, period_ids=needed, basis=basis
-    )
-    covered = coverage_read(units, levels, set(periods), _data_sets(codes)) if coverage else {}
+    if territory is not None:
+        figures = _territory_figures(
+            territory, levels=levels, elements=elements, period_ids=needed, basis=basis
+        )
+        covered = (
+            _territory_coverage(territory, levels, set(periods), _data_sets(codes))
+            if coverage
+            else {}
+        )
+    else:
+        figures = _Figures(
+            levels=levels, units=units, elements=elements, period_ids=needed, basis=basis
+        )
+        covered = coverage_read(units, levels, set(periods), _data_sets(codes)) if coverage else {}
+    # Period ends only matter for parts with dates and for a territory across versions.
+    dated = territory is not None or any(p.valid_from or p.valid_to for p in parts)
+    ends = _period_ends(periods) if dated else {}
     by_unit = {u.pk: u for u in units}
     results: list[Result] = []
     for part in parts:
@@ -322,7 +423,15 @@ def results_read(
                 if part.target_kind != IndicatorPart.TargetKind.NONE
                 else None
             )
+            end = ends.get(period_id)
+            applies = end is None or (
+                part.applies_to(end)
+                and not (territory is not None and territory.level_ended(part.level, end))
+            )
             for unit in level_units:
+                if not applies:
+                    results.append(_not_applicable(part, unit, period_id, target, basis))
+                    continue
                 result = _result(part, unit.pk, period_id, figures, target, resolution, stocks)
                 result.basis = basis
                 result.estimated = figures.is_estimated(part, unit.pk, period_id)
@@ -330,6 +439,28 @@ def results_read(
                 result.unit = by_unit[unit.pk]
                 results.append(result)
     return results
+
+
+def _not_applicable(
+    part: IndicatorPart, unit: AdministrativeUnit, period_id: str, target: Target | None, basis: str
+) -> Result:
+    return Result(
+        part=part,
+        unit_id=unit.pk,
+        period_id=period_id,
+        numerator=None,
+        denominator=None,
+        value=None,
+        target=target,
+        achievement=None,
+        status=Status.NOT_APPLICABLE,
+        baseline_numerator=None,
+        baseline_value=None,
+        change_value=None,
+        change_count=None,
+        basis=basis,
+        unit=unit,
+    )
 
 
 def _years(first: int, last: int) -> list[str]:

@@ -5,7 +5,8 @@ a special case here: each deciding part is judged against its target (`targets`)
 its own baseline (`baseline`, for qualitative indicators such as "Đảm bảo trang thiết bị làm
 việc": more than before → exceeded, the same → met, less → not met). Then the indicator is
 not met when a deciding part is not met; without data when a deciding part has none;
-otherwise exceeded when a deciding part exceeds; otherwise met.
+otherwise exceeded when a deciding part exceeds; otherwise met. A part that does not apply
+in the period (its level ended with the 2025 reform) decides nothing.
 """
 
 from __future__ import annotations
@@ -53,10 +54,11 @@ def indicator_verdicts(figures: Iterable[PartFigures]) -> list[Verdict]:
     verdicts = []
     for items in by_indicator.values():
         indicator = items[0].part.indicator
+        # A part not applicable in the period (its level ended) decides nothing.
         deciding = [
             (item.part, _part_status(indicator.status_rule, item))
             for item in items
-            if item.part.decides
+            if item.part.decides and item.status != Status.NOT_APPLICABLE
         ]
         statuses = {status for _, status in deciding}
         if not deciding:

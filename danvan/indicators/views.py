@@ -14,6 +14,7 @@ from danvan.accounts import access
 from danvan.datasets.models import Period
 from danvan.datasets.queries import period_get
 from danvan.geography.models import AdministrativeUnit
+from danvan.geography.territory import Territory, TerritoryError, territory_of, territory_units
 from danvan.indicators.charts import progress_spec
 from danvan.indicators.models import IndicatorPart, Resolution
 from danvan.indicators.queries import (
@@ -37,11 +38,27 @@ def _unit(request: HttpRequest, resolution: Resolution) -> AdministrativeUnit:
         unit = access.root_units_for(request.user).first()
     if unit is None:
         raise Http404("No unit in scope")
-    if unit.version_id != resolution.scope_unit.version_id or not unit.path.startswith(
-        resolution.scope_unit.path
-    ):
+    if not _in_territory(resolution, unit):
         raise Http404("This unit is outside the resolution's territory")
     return unit
+
+
+def _in_territory(resolution: Resolution, unit: AdministrativeUnit) -> bool:
+    scope = resolution.scope_unit
+    if unit.version_id == scope.version_id:
+        return unit.path.startswith(scope.path)
+    return unit.pk in territory_units(scope)
+
+
+def _territory(resolution: Resolution, unit: AdministrativeUnit) -> Territory | None:
+    """The resolution's territory as `unit` presents it, when `unit` is of a newer
+    hierarchy (the new Cần Thơ for 06-NQ/TU of Hậu Giang); None in its own."""
+    if unit.version_id == resolution.scope_unit.version_id:
+        return None
+    try:
+        return territory_of(resolution.scope_unit, unit)
+    except TerritoryError as error:
+        raise Http404(str(error)) from error
 
 
 def _period(request: HttpRequest, resolution: Resolution) -> Period | None:
@@ -88,7 +105,9 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "complete": complete,
     }
     if period is not None:
-        blocks = dashboard_blocks(resolution, unit, period, basis=basis)
+        territory = _territory(resolution, unit)
+        context["territory"] = territory
+        blocks = dashboard_blocks(resolution, unit, period, basis=basis, territory=territory)
         charts = {}
         for block in blocks:
             for card in block.cards:
@@ -109,7 +128,12 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         ranked = []
         if chosen is not None and chosen.level > unit.level:
             ranked = children_ranked(
-                chosen, unit, period, access.units_visible_to(request.user), basis=basis
+                chosen,
+                unit,
+                period,
+                access.units_visible_to(request.user),
+                basis=basis,
+                territory=territory,
             )
         context.update(
             blocks=blocks,
@@ -122,8 +146,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             ancestors=[
                 a
                 for a in AdministrativeUnit.objects.ancestors_of(unit)
-                if access.can_view_unit(request.user, a)
-                and a.path.startswith(resolution.scope_unit.path)
+                if access.can_view_unit(request.user, a) and _in_territory(resolution, a)
             ],
         )
     return render(request, "indicators/dashboard.html", context)

@@ -126,6 +126,7 @@ class AnnexRowOut(Schema):
     result: list[str]
     comparison: list[str]
     parts: list[str]
+    midterm: list[str]
 
 
 class AnnexOut(Schema):

@@ -114,6 +114,7 @@ def docx_render(report: Report, template_path: Path | None = None) -> bytes:
     except JinjaTemplateError as error:
         raise TemplateError(f"Mẫu Word {path.name}: {error}") from error
     document = template.docx
+    _midterm_column(document, report)
     _merge_annex(document, report)
     _footnote_references(document)
     _footnotes_part(document, report.footnotes)
@@ -131,6 +132,65 @@ def charts_render(report: Report) -> list[bytes]:
     workers = min(4, os.cpu_count() or 1, len(report.charts))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(spec_to_png, [chart.spec for chart in report.charts]))
+
+
+def _annex_table(document: Any, report: Report) -> Any | None:
+    """The annex table of the rendered document: a header row and a row per annex row,
+    its first header cell the annex's first column title."""
+    for table in document.tables:
+        rows = table.rows
+        if len(rows) != len(report.annex) + 1 or len(table.columns) < 2:
+            continue
+        if rows[0].cells[0].text.strip() == (report.annex_columns or [""])[0]:
+            return table
+    return None
+
+
+def _midterm_column(document: Any, report: Report) -> None:
+    """A ten-year review's mid-term figures, as a column after "before": each row's
+    "before" cell copied (its borders, widths and paragraph style) and refilled. Any
+    template with the annex table gets it, so templates need no second layout."""
+    if not report.midterm_column:
+        return
+    table = _annex_table(document, report)
+    if table is None:
+        return
+    grid = table._tbl.tblGrid
+    columns = grid.findall(qn("w:gridCol"))
+    if len(columns) > 3:
+        # Take the mid-term's width from the name and result columns, keeping the page.
+        wide = [columns[1], columns[3]]
+        share = sum(int(c.get(qn("w:w"))) // 4 for c in wide)
+        for column in wide:
+            column.set(qn("w:w"), str(int(column.get(qn("w:w"))) * 3 // 4))
+        added = copy.deepcopy(columns[2])
+        added.set(qn("w:w"), str(share))
+        columns[2].addnext(added)
+    lines_of = [[report.midterm_column], *(row.midterm for row in report.annex)]
+    for row, lines in zip(table.rows, lines_of, strict=True):
+        before = row._tr.findall(qn("w:tc"))[2]
+        cell = copy.deepcopy(before)
+        before.addnext(cell)
+        paragraphs = cell.findall(qn("w:p"))
+        for extra in paragraphs[1:]:
+            cell.remove(extra)
+        template = paragraphs[0]
+        for line in lines or [""]:
+            paragraph = copy.deepcopy(template)
+            runs = paragraph.findall(qn("w:r"))
+            for run in runs[1:]:
+                paragraph.remove(run)
+            if runs:
+                texts = runs[0].findall(qn("w:t"))
+                for text in texts[1:]:
+                    runs[0].remove(text)
+                for br in runs[0].findall(qn("w:br")):
+                    runs[0].remove(br)
+                if texts:
+                    texts[0].text = line
+                    texts[0].set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            cell.insert(list(cell).index(template), paragraph)
+        cell.remove(template)
 
 
 def _merge_annex(document: Any, report: Report) -> None:

@@ -21,6 +21,7 @@ from django.db.models import Q, Sum
 from danvan.datasets.models import DataElement, DataValue, Period
 from danvan.datasets.queries import ValueLookup
 from danvan.geography.models import AdministrativeUnit
+from danvan.geography.territory import Territory, TerritoryError, territory_of
 from danvan.indicators.engine import Status, judge, target_for
 from danvan.indicators.models import Indicator, IndicatorPart, Resolution, Target
 from danvan.indicators.results import Result, results_read
@@ -111,6 +112,8 @@ class AnnexRow:
     result: list[str]
     comparison: list[str]
     parts: list[str]
+    # The mid-term review's figures ("Sơ kết 5 năm (2021)"), for a ten-year review.
+    midterm: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -165,6 +168,14 @@ class Report:
     missing: list[str] = field(default_factory=list)
     target_rule: str = Resolution.TargetRule.UPCOMING
     verdicts: list[Verdict] = field(default_factory=list)
+    # What the figures cover: the resolution's territory, in the report unit's version.
+    territory: Territory | None = None
+    # A sentence on how the territory is presented in newer units (empty when it is not).
+    territory_note: str = ""
+    # The column of the mid-term review's figures between "before" and "result" (empty:
+    # no such column).
+    midterm_column: str = ""
+    midterm: Period | None = None
 
     @property
     def target_rule_label(self) -> str:
@@ -256,6 +267,8 @@ def report_build(
     number: str = "",
     target_rule: str | None = None,
     basis: str | None = None,
+    review_kind: str | None = None,
+    midterm: Period | None = None,
 ) -> Report:
     """The report of `unit` for `period` against each part's baseline (or `baseline`),
     each year judged against the target `target_rule` puts in force (default: the
@@ -268,16 +281,19 @@ def report_build(
     """
     from danvan.reports.narrative import narrative_build
 
-    scope = resolution.scope_unit
-    if unit.version_id != scope.version_id or not unit.path.startswith(scope.path):
-        raise ReportError(f"{unit} không thuộc địa bàn của {resolution}.")
     ceased_check(unit, period)
+    try:
+        area = territory_of(resolution.scope_unit, unit)
+    except TerritoryError as error:
+        raise ReportError(f"{unit} không thuộc địa bàn của {resolution}: {error}") from error
     wording = wording or wording_load()
     day = date or report_date_default(period)
     profile = profile_for(unit, day)
-    # After the unit ceased (Hậu Giang after 30/6/2025), the report names it as former.
-    former = unit.valid_to is not None and day > unit.valid_to
-    territory = wording("document.territory_former", unit=lower_first(unit.name)) if former else ""
+    # After the unit ceased (Hậu Giang after 30/6/2025), the report names it as former;
+    # a report in the newer units names the resolution's territory as former too.
+    former = area.is_carried or (unit.valid_to is not None and day > unit.valid_to)
+    named = area.scope if area.is_carried else unit
+    territory = wording("document.territory_former", unit=lower_first(named.name)) if former else ""
     if basis is not None:
         if basis not in Resolution.Basis.values:
             known = ", ".join(Resolution.Basis.values)
@@ -293,9 +309,10 @@ def report_build(
     if rule not in Resolution.TargetRule.values:
         known = ", ".join(f"“{value}”" for value in Resolution.TargetRule.values)
         raise ReportError(f"Không có cách chọn chỉ tiêu “{rule}” (dùng được: {known}).")
-    current = _results(parts, unit, [period.id], rule=rule)
+    current = _results(parts, area, [period.id], rule=rule)
     if all(
-        (row := current.get((part.pk, period.id))) is None or row.status == Status.NO_DATA
+        (row := current.get((part.pk, period.id))) is None
+        or row.status in (Status.NO_DATA, Status.NOT_APPLICABLE)
         for part in parts
     ):
         raise ReportError(
@@ -303,10 +320,21 @@ def report_build(
             f"chỉ tiêu trước khi làm báo cáo."
         )
     baselines = {part.pk: _baseline_id(part, baseline) for part in parts}
-    before = _results(parts, unit, sorted({b for b in baselines.values() if b}), rule=rule)
-    previous = _results(parts, unit, [str(period.start_date.year - 1)], rule=rule)
+    before = _results(parts, area, sorted({b for b in baselines.values() if b}), rule=rule)
+    previous = _results(parts, area, [str(period.start_date.year - 1)], rule=rule)
+    midterm = midterm if midterm is not None else _midterm_default(resolution, period, baseline)
+    if midterm is not None and not (
+        (baseline.end_date if baseline else datetime.date.min) < midterm.end_date < period.end_date
+    ):
+        raise ReportError(
+            f"Kỳ sơ kết giữa chừng {midterm.id} phải nằm giữa kỳ gốc và kỳ báo cáo {period.id}."
+        )
+    middle = _results(parts, area, [midterm.id], rule=rule) if midterm else {}
     years = period.start_date.year - resolution.issued_on.year
+    review = _review_word(years, review_kind)
     common = {
+        "review": review,
+        "review_lower": lower_first(review),
         "resolution": resolution.number,
         "issued_on": fmt_date(resolution.issued_on),
         "issuing_body": resolution.issuing_body,
@@ -334,6 +362,8 @@ def report_build(
         subject=wording("document.subject", **common),
         intro=wording("document.intro", **common),
         closing=wording("document.closing", **common),
+        territory=area,
+        territory_note=_territory_note(area, period),
     )
     # The resolution's own issuer, whoever issues the report.
     report.annex_title = wording(
@@ -346,6 +376,13 @@ def report_build(
         reporting_body=profile.reporting_body,
     )
     report.annex_columns = wording.items("annex.columns")
+    if midterm is not None:
+        report.midterm = midterm
+        report.midterm_column = wording(
+            "annex.midterm_column",
+            years=str(midterm.start_date.year - resolution.issued_on.year),
+            year=midterm.id,
+        )
     report.target_rule = rule
     report.verdicts = indicator_verdicts(
         PartFigures(
@@ -367,14 +404,40 @@ def report_build(
         wording,
         report.missing,
         previous=previous,
-        details=_details(parts, unit, period, resolution.term_start),
+        details=_details(parts, area, period, resolution.term_start),
         verdicts={v.indicator.pk: v for v in report.verdicts},
+        middle=(midterm, middle) if midterm else None,
     )
-    report.figures = _figures(parts, unit, period, baselines, rule)
+    report.figures = _figures(parts, area, period, baselines, rule)
     if charts:
-        report.charts = _charts(parts, unit, rule)
+        report.charts = _charts(parts, area, rule)
     narrative_build(report, parts, current, wording, common)
     return report
+
+
+REVIEW_WORDS = {"so-ket": "Sơ kết", "tong-ket": "Tổng kết"}
+
+
+def _review_word(years: int, kind: str | None) -> str:
+    """'Sơ kết' (a review along the way) or 'Tổng kết' (the closing review); by default a
+    review of ten years or more is a 'tổng kết'."""
+    if kind is None:
+        kind = "tong-ket" if years >= 10 else "so-ket"
+    if kind not in REVIEW_WORDS:
+        known = ", ".join(REVIEW_WORDS)
+        raise ReportError(f"Không có loại báo cáo “{kind}” (dùng được: {known}).")
+    return REVIEW_WORDS[kind]
+
+
+def _midterm_default(
+    resolution: Resolution, period: Period, baseline: Period | None
+) -> Period | None:
+    """A review of ten years or more shows the five-year review's year between the
+    baseline and the result (06-NQ/TU, 2016–2026: 2021), when that period exists."""
+    start = baseline.start_date.year if baseline else resolution.issued_on.year
+    if period.start_date.year - start < 10:
+        return None
+    return Period.objects.filter(id=str(resolution.issued_on.year + 5)).first()
 
 
 def _baseline_id(part: IndicatorPart, chosen: Period | None) -> str | None:
@@ -385,9 +448,29 @@ def _baseline_id(part: IndicatorPart, chosen: Period | None) -> str | None:
     return part.baseline_period_id
 
 
+def _territory_note(area: Territory, period: Period) -> str:
+    """How the report presents a former territory in the newer units, in words."""
+    if not area.is_carried:
+        return ""
+    start = area.version.valid_from
+    since = fmt_date(start) if start else ""
+    note = (
+        f"Số liệu các năm trước ngày {since} là số liệu của {area.scope.name} và các đơn vị "
+        f"trực thuộc khi đó; từ ngày {since} là số liệu của {fmt_count(len(area.takers))} "
+        f"đơn vị cấp xã của {area.unit.name} tiếp nhận địa bàn {area.scope.name} (cũ)"
+    )
+    if area.partly_outside:
+        names = ", ".join(u.name for u in area.partly_outside)
+        note += (
+            f", trong đó {fmt_count(len(area.partly_outside))} đơn vị tiếp nhận cả địa bàn "
+            f"ngoài {area.scope.name} (cũ), được tính toàn bộ: {names}"
+        )
+    return note + "."
+
+
 def _results(
     parts: list[IndicatorPart],
-    unit: AdministrativeUnit,
+    area: Territory,
     period_ids: list[str],
     *,
     rule: str = Resolution.TargetRule.UPCOMING,
@@ -396,10 +479,11 @@ def _results(
         return {}
     rows = results_read(
         parts[0].indicator.resolution,
-        units=[unit],
+        units=[area.unit],
         period_ids=period_ids,
         parts=parts,
         target_rule=rule,
+        territory=area,
     )
     return {(row.part_id, row.period_id): row for row in rows}
 
@@ -416,10 +500,10 @@ def _judged(
 
 
 def _details(
-    parts: list[IndicatorPart], unit: AdministrativeUnit, period: Period, term_start: int
+    parts: list[IndicatorPart], area: Territory, period: Period, term_start: int
 ) -> dict[int, Decimal | None]:
     """Each part's "of which" figure, from the figures of the units at the part's level
-    under `unit`, over the same years as the part (the term's, or the period's)."""
+    in the territory, over the same years as the part (the term's, or the period's)."""
     wanted = [part for part in parts if part.detail_numerator]
     year = period.start_date.year
     found: dict[int, Decimal | None] = {}
@@ -436,11 +520,9 @@ def _details(
         )
         rows = (
             DataValue.objects.filter(
-                unit__version_id=unit.version_id,
-                unit__path__startswith=unit.path,
+                territory_filter(area, years),
                 unit__level=part.level,
                 element__code__in=codes,
-                period_id__in=[str(y) for y in years],
             )
             .values_list("element__code", "organization_type__code", "period_id")
             .annotate(total=Sum("value"))
@@ -453,6 +535,26 @@ def _details(
             else:
                 figures[(code, option)] += Decimal(total)
         found[part.pk] = expression.evaluate(ValueLookup.of_figures(dict(figures)))
+    return found
+
+
+def territory_filter(area: Territory, years: list[int] | range) -> Q:
+    """Data values of the territory in `years`: each year's values under the units that
+    made the territory then (`Territory.subtrees`)."""
+    ends = dict(Period.objects.filter(pk__in=[str(y) for y in years]).values_list("id", "end_date"))
+    by_roots: dict[tuple[tuple[AdministrativeUnit, bool], ...], list[str]] = defaultdict(list)
+    for period_id, end in ends.items():
+        by_roots[tuple(area.subtrees(end))].append(period_id)
+    found = Q(pk__in=[])
+    for roots, period_ids in by_roots.items():
+        where = Q(pk__in=[])
+        for root, below in roots:
+            where |= (
+                Q(unit__version_id=root.version_id, unit__path__startswith=root.path)
+                if below
+                else Q(unit_id=root.pk)
+            )
+        found |= where & Q(period_id__in=period_ids)
     return found
 
 
@@ -530,6 +632,7 @@ def _annex(
     previous: dict[tuple[int, str], Result],
     details: dict[int, Decimal | None],
     verdicts: dict[int, Verdict],
+    middle: tuple[Period, dict[tuple[int, str], Result]] | None = None,
 ) -> list[AnnexRow]:
     by_indicator: dict[int, list[IndicatorPart]] = defaultdict(list)
     indicators: dict[int, Indicator] = {}
@@ -547,11 +650,13 @@ def _annex(
             before_lines: list[str] = []
             result_lines: list[str] = []
             compare_lines: list[str] = []
+            middle_lines: list[str] = []
             if label and not totals_only:
                 heading = wording("annex.level_heading", level_label=label)
                 before_lines.append(heading)
                 result_lines.append(heading)
                 compare_lines.append(heading)
+                middle_lines.append(heading)
             for part in group:
                 now = current.get((part.pk, period.id))
                 base_id = baselines[part.pk]
@@ -572,8 +677,15 @@ def _annex(
                             noun=noun,
                         )
                     before_lines.append(f"{bullet}{text}.")
+                if middle is not None:
+                    bullet_text = _midterm_line(wording, part, middle, label)
+                    middle_lines.append(f"{bullet}{bullet_text}.")
                 # result
-                if now is None or now.value is None:
+                if now is not None and now.status == Status.NOT_APPLICABLE:
+                    text = wording(
+                        "annex.named", name=part.name, text=not_applicable_text(part, period)
+                    )
+                elif now is None or now.value is None:
                     text = wording("annex.named", name=part.name, text=NO_DATA)
                     missing.append(f"{part_label(part)}: {NO_DATA} kỳ {period.id}")
                 elif part.is_rate:
@@ -606,7 +718,10 @@ def _annex(
                     text = _with_previous(wording, part, text, year - 1, previous)
                 result_lines.append(f"{bullet}{text}.")
                 # comparison
-                if now is None or now.value is None:
+                if now is not None and now.status == Status.NOT_APPLICABLE:
+                    text = not_applicable_text(part, period)
+                    text = text if listed and not totals_only else text[:1].upper() + text[1:]
+                elif now is None or now.value is None:
                     text = NO_DATA
                 elif part.target_kind == TargetKind.NONE:
                     text = wording("annex.no_numeric_target")
@@ -637,9 +752,49 @@ def _annex(
                     result=result_lines,
                     comparison=compare_lines,
                     parts=[p.code for p in group],
+                    midterm=middle_lines if middle is not None else [],
                 )
             )
     return rows
+
+
+def _midterm_line(
+    wording: Wording,
+    part: IndicatorPart,
+    middle: tuple[Period, dict[tuple[int, str], Result]],
+    label: str,
+) -> str:
+    """One part's figure in the mid-term review's year, worded as the result column."""
+    period, rows = middle
+    row = rows.get((part.pk, period.id))
+    if row is not None and row.status == Status.NOT_APPLICABLE:
+        return wording("annex.named", name=part.name, text=not_applicable_text(part, period))
+    if part.is_rate:
+        return _rate_line(wording, part, row, part.name)
+    if row is None or row.value is None:
+        return wording("annex.named", name=part.name, text=NO_DATA)
+    noun = part.count_noun or part.unit_of_measure
+    if part.accumulation == IndicatorPart.Accumulation.TERM:
+        return wording(
+            "annex.total", level_label=label or part.name, value=fmt_count(row.value), noun=noun
+        )
+    return wording(
+        "annex.count_before",
+        name_lower=lower_first(part.name),
+        value=fmt_count(row.value, pad=False),
+        noun=noun,
+    )
+
+
+def not_applicable_text(part: IndicatorPart, period: Period) -> str:
+    """Why a part is not judged in a period: "không còn cấp huyện từ 01/7/2025"."""
+    level = lower_first(part.level_label or LEVEL_LABELS.get(part.level, ""))
+    if part.valid_to is not None and period.end_date > part.valid_to:
+        day = part.valid_to + datetime.timedelta(days=1)
+        return f"không còn {level} từ {'/'.join(date_parts(day).values())}".replace("  ", " ")
+    if part.valid_from is not None and period.end_date < part.valid_from:
+        return f"áp dụng từ {'/'.join(date_parts(part.valid_from).values())}"
+    return f"không còn {level} trong kỳ {period.id}".replace("  ", " ")
 
 
 def _with_previous(
@@ -678,28 +833,43 @@ def _qualitative(wording: Wording, indicator: Indicator, verdicts: dict[int, Ver
 
 def _figures(
     parts: list[IndicatorPart],
-    unit: AdministrativeUnit,
+    area: Territory,
     period: Period,
     baselines: dict[int, str | None],
     rule: str = Resolution.TargetRule.UPCOMING,
 ) -> list[FigureRow]:
     """Every unit's result behind the annex: the report period and the baselines, for the
-    unit and every unit under it down to each part's level."""
+    unit and every unit under it down to each part's level (for a territory in newer
+    units: the territory, then each unit that took it over, with its carried history)."""
     period_ids = {period.id, *(b for b in baselines.values() if b)}
     by_pk = {part.pk: part for part in parts}
     labels = dict(Status.choices)
-    units = list(
-        AdministrativeUnit.objects.within(unit)
-        .filter(level__lte=max((p.level for p in parts), default=0))
-        .order_by("path")
-    )
-    results = results_read(
-        parts[0].indicator.resolution,
-        units=units,
-        period_ids=sorted(period_ids),
-        parts=parts,
-        coverage=False,
-    )
+    deepest = max((p.level for p in parts), default=0)
+    resolution = parts[0].indicator.resolution
+    if area.is_carried:
+        below = [
+            u
+            for taker in area.takers
+            for u in AdministrativeUnit.objects.within(taker).filter(level__lte=deepest)
+        ]
+        units = [area.unit, *sorted(below, key=lambda u: u.path)]
+        results = results_read(
+            resolution,
+            units=[area.unit],
+            period_ids=sorted(period_ids),
+            parts=parts,
+            coverage=False,
+            territory=area,
+        ) + results_read(
+            resolution, units=units[1:], period_ids=sorted(period_ids), parts=parts, coverage=False
+        )
+    else:
+        units = list(
+            AdministrativeUnit.objects.within(area.unit).filter(level__lte=deepest).order_by("path")
+        )
+        results = results_read(
+            resolution, units=units, period_ids=sorted(period_ids), parts=parts, coverage=False
+        )
     order = {u.pk: i for i, u in enumerate(units)}
     results.sort(
         key=lambda r: (r.part.indicator.number, r.part.sort_order, r.period_id, order[r.unit_id])
@@ -749,7 +919,7 @@ def _figures(
 
 def _charts(
     parts: list[IndicatorPart],
-    unit: AdministrativeUnit,
+    area: Territory,
     rule: str = Resolution.TargetRule.UPCOMING,
 ) -> list[Chart]:
     from danvan.indicators.charts import progress_spec
@@ -757,9 +927,16 @@ def _charts(
     history: dict[int, list[Result]] = defaultdict(list)
     if parts:
         for row in results_read(
-            parts[0].indicator.resolution, units=[unit], parts=parts, coverage=False
+            parts[0].indicator.resolution,
+            units=[area.unit],
+            parts=parts,
+            coverage=False,
+            territory=area,
         ):
-            if row.period_id.isdigit() and row.status != Status.NO_DATA:
+            if row.period_id.isdigit() and row.status not in (
+                Status.NO_DATA,
+                Status.NOT_APPLICABLE,
+            ):
                 history[row.part_id].append(row)
     charts = []
     for part in parts:

@@ -18,6 +18,7 @@ from django.db.models import Count, Sum
 
 from danvan.datasets.models import DataElement, DataValue
 from danvan.geography.models import AdministrativeUnit
+from danvan.geography.territory import Territory, territory_of
 from danvan.indicators.engine import Status
 from danvan.indicators.models import IndicatorPart
 from danvan.indicators.results import Result
@@ -31,6 +32,7 @@ from danvan.reports.exporter import (
     fmt_money,
     fmt_rate,
     lower_first,
+    territory_filter,
 )
 from danvan.reports.wording import Wording
 
@@ -86,14 +88,12 @@ SEATS = (("cadre_heads_party_standing", "standing"), ("cadre_heads_party_executi
 class Figures:
     """Sums of data values under a unit, by element, level, organization type and year."""
 
-    def __init__(self, unit: AdministrativeUnit, years: Iterable[int]) -> None:
+    def __init__(self, area: Territory, years: Iterable[int]) -> None:
         self.values: dict[tuple[str, int, str | None, int], Decimal] = {}
         rows = (
             DataValue.objects.filter(
-                unit__version_id=unit.version_id,
-                unit__path__startswith=unit.path,
+                territory_filter(area, list(years)),
                 element__code__in=CODES,
-                period_id__in=[str(y) for y in years],
             )
             .values_list("element__code", "unit__level", "organization_type__code", "period_id")
             .annotate(total=Sum("value"))
@@ -198,7 +198,8 @@ def narrative_build(
     issued = range(resolution.issued_on.year, resolution.issued_on.year + 1)
     term = range(resolution.term_start, year + 1)
     this_year = range(year, year + 1)
-    figures = Figures(unit, range(min(resolution.term_start, issued.start), year + 1))
+    area = report.territory or territory_of(resolution.scope_unit, unit)
+    figures = Figures(area, range(min(resolution.term_start, issued.start), year + 1))
     names = dict(OrganizationType.objects.values_list("code", "short_name"))
     order = list(OrganizationType.objects.order_by("sort_order").values_list("code", flat=True))
     scope = SCOPE_WORDS.get(unit.kind, "toàn địa bàn")
@@ -247,6 +248,23 @@ def narrative_build(
         "households": count("households", this_year),
     }
     key = {1: "territory_province", 2: "territory_district"}.get(unit.level, "territory_commune")
+    if area.is_carried:
+        # The former territory in the newer units: how many took it over, and since when.
+        start = area.version.valid_from
+        partly = (
+            wording("narrative.territory_carried_partly", count=fmt_count(len(area.partly_outside)))
+            if area.partly_outside
+            else ""
+        )
+        territory.update(
+            unit=lower_first(area.scope.name),
+            scope="địa bàn này",
+            communes=fmt_count(len(area.takers)),
+            city=lower_first(area.unit.name),
+            since=f"{start.day:02d}/{start.month}/{start.year}" if start else "",
+            partly=partly,
+        )
+        key = "territory_carried"
     w.paragraph(key, "Đặc điểm địa bàn", territory)
     w.assessment("situation")
 
@@ -423,7 +441,7 @@ def narrative_build(
         },
         notes={"fn": ("seats_note", seat_parts)},
     )
-    _funds(w, unit, year, names)
+    _funds(w, area, year, names)
     w.paragraph(
         "transfers",
         "Điều động cán bộ",
@@ -559,14 +577,12 @@ def _head(wording: Wording, option: str, names: dict[str, str]) -> str:
     return wording("heads.other", organization=names.get(option, option))
 
 
-def _funds(w: _Writer, unit: AdministrativeUnit, year: int, names: dict[str, str]) -> None:
+def _funds(w: _Writer, area: Territory, year: int, names: dict[str, str]) -> None:
     """The highest and the lowest operating funds of a commune-level body, with its name."""
     rows = DataValue.objects.filter(
-        unit__version_id=unit.version_id,
-        unit__path__startswith=unit.path,
+        territory_filter(area, [year]),
         unit__level=AdministrativeUnit.Level.COMMUNE,
         element__code="operating_funds",
-        period_id=str(year),
     ).select_related("unit__parent", "organization_type")
     highest = rows.order_by("-value", "unit__path", "organization_type__sort_order").first()
     lowest = rows.order_by("value", "unit__path", "organization_type__sort_order").first()

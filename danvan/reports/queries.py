@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from danvan.datasets.models import DataValue, Period
 from danvan.geography.models import AdministrativeUnit
+from danvan.geography.territory import territory_units
 from danvan.indicators.models import IndicatorPart, Resolution
 from danvan.lib.text import fold
 from danvan.reports.exporter import ReportError
@@ -23,18 +24,19 @@ def report_units(
         default=0,
     )
     return (
-        AdministrativeUnit.objects.within(resolution.scope_unit)
+        AdministrativeUnit.objects.filter(pk__in=territory_units(resolution.scope_unit))
         .filter(pk__in=visible.values("pk"), level__lte=deepest)
-        .order_by("path")
+        .select_related("version")
+        .order_by("-version__valid_from", "path")
     )
 
 
 def report_periods(resolution: Resolution) -> QuerySet[Period]:
-    """Yearly periods holding figures of the resolution's territory."""
-    ids = DataValue.objects.filter(
-        unit__version_id=resolution.scope_unit.version_id,
-        unit__path__startswith=resolution.scope_unit.path,
-    ).values("period_id")
+    """Yearly periods holding figures of the resolution's territory (in its own units or
+    in the newer units that took it over)."""
+    ids = DataValue.objects.filter(unit_id__in=territory_units(resolution.scope_unit)).values(
+        "period_id"
+    )
     return Period.objects.filter(id__in=ids, type="yearly").order_by("start_date")
 
 

@@ -55,19 +55,24 @@ def xlsx_render(report: Report) -> bytes:
 
 
 def _annex(sheet: Worksheet, report: Report) -> None:
+    columns = list(report.annex_columns)
     widths = [6, 40, 40, 48, 36]
+    if report.midterm_column:  # a ten-year review: the mid-term figures after "before"
+        columns.insert(3, report.midterm_column)
+        widths.insert(3, 44)
+    last = len(widths)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     row = 1
     for line in [*report.annex_title, report.annex_attached]:
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
         cell = sheet.cell(row, 1, line)
         cell.font = Font(name=FONT, bold=line != report.annex_attached, size=13)
         cell.alignment = Alignment(horizontal="center")
         row += 1
     row += 1
     header = row
-    for col, title in enumerate(report.annex_columns, start=1):
+    for col, title in enumerate(columns, start=1):
         cell = sheet.cell(row, col, title)
         cell.font = Font(name=FONT, bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -84,6 +89,7 @@ def _annex(sheet: Worksheet, report: Report) -> None:
             int(item.number) if item.number.isdigit() else item.number,
             item.name if item.number != previous else None,
             "\n".join(item.before),
+            *(["\n".join(item.midterm)] if report.midterm_column else []),
             "\n".join(item.result),
             "\n".join(item.comparison),
         ]

@@ -8,15 +8,17 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import QuerySet
 from django.http import Http404
 
 from danvan.accounts import access
 from danvan.accounts.models import User
 from danvan.datasets.models import Period
 from danvan.geography.models import AdministrativeUnit
+from danvan.geography.territory import territory_units
 from danvan.indicators.models import Resolution
 from danvan.reports.docx_writer import TemplateError
-from danvan.reports.exporter import ReportError, fmt_date, report_build
+from danvan.reports.exporter import REVIEW_WORDS, ReportError, fmt_date, report_build
 from danvan.reports.files import FORMATS, PdfUnavailableError, report_render
 from danvan.reports.queries import unit_lookup
 from danvan.reports.wording import WordingError, wording_load
@@ -48,6 +50,12 @@ class Command(BaseCommand):
             help="which figures count: approved (forms approved), submitted, entered "
             "(everything entered, a working draft); default: the resolution's rule",
         )
+        parser.add_argument(
+            "--review",
+            choices=sorted(REVIEW_WORDS),
+            help="so-ket (a review along the way) or tong-ket (the closing review); "
+            "default: tong-ket for ten years or more",
+        )
         parser.add_argument("--number", default="", help="registered document number")
         parser.add_argument("--template", type=Path, help="a Word template (docxtpl)")
         parser.add_argument("--wording", type=Path, help="a wording file (YAML)")
@@ -63,10 +71,12 @@ class Command(BaseCommand):
         try:
             resolution = self._resolution(options["resolution"], user)
             visible = access.units_visible_to(user) if user else AdministrativeUnit.objects.all()
-            units = AdministrativeUnit.objects.within(resolution.scope_unit).filter(
-                pk__in=visible.values("pk")
-            )
-            unit = unit_lookup(units, options["unit"])
+            # The territory in its own units first, then in the newer units that took it
+            # over (06-NQ/TU: Hậu Giang's units, then the new Cần Thơ and its communes).
+            units = AdministrativeUnit.objects.filter(
+                pk__in=territory_units(resolution.scope_unit)
+            ).filter(pk__in=visible.values("pk"))
+            unit = _newest(units, options["unit"], resolution.scope_unit)
             period = self._period(options["period"])
             baseline = self._period(options["baseline"]) if options["baseline"] else None
             day = datetime.date.fromisoformat(options["date"]) if options["date"] else None
@@ -81,6 +91,7 @@ class Command(BaseCommand):
                 number=options["number"],
                 target_rule=options["target_rule"],
                 basis=options["basis"],
+                review_kind=options["review"],
             )
             rendered = report_render(report, options["format"], options["template"])
         except (ReportError, TemplateError, WordingError, PdfUnavailableError) as error:
@@ -118,3 +129,26 @@ class Command(BaseCommand):
         if period is None:
             raise ReportError(f"Kỳ {ident} chưa có số liệu nào.")
         return period
+
+
+def _newest(
+    units: QuerySet[AdministrativeUnit], text: str, scope: AdministrativeUnit
+) -> AdministrativeUnit:
+    """The unit named `text`: in the resolution's own version first, otherwise in the newest
+    version that presents its territory (code 92 is both the old and the new Cần Thơ)."""
+    own = units.filter(version_id=scope.version_id)
+    try:
+        return unit_lookup(own, text)
+    except ReportError:
+        pass
+    for version_id in (
+        units.exclude(version_id=scope.version_id)
+        .order_by("-version__valid_from")
+        .values_list("version_id", flat=True)
+        .distinct()
+    ):
+        try:
+            return unit_lookup(units.filter(version_id=version_id), text)
+        except ReportError:
+            continue
+    return unit_lookup(own, text)
