@@ -250,3 +250,28 @@ def test_a_commune_of_old_soc_trang_does_not_see_06_nq_tu(client, province):
 
     assert not resolutions_visible_to(user).filter(number="06-NQ/TU").exists()
     assert resolutions_visible_to(inside).filter(number="06-NQ/TU").exists()
+
+
+def test_the_city_wide_demo_resolution_reads_the_three_old_provinces_before_the_reform(
+    province, city
+):
+    """M01-NQ/TU (a demo document) is issued for the new city: its baseline 2024 is the
+    three old provinces' figures carried through the succession links."""
+    m01 = Resolution.objects.get(number="M01-NQ/TU")
+    rows = {
+        r.part.code: r
+        for r in results_read(m01, units=[city], period_ids=["2024", "2026"], basis=BASIS)
+        if r.period_id == "2024"
+    }
+    old = DataValue.objects.filter(
+        unit__version__code="vn-legacy", unit__level=3, period_id="2024", element__code="households"
+    ).aggregate(total=Sum("value"))["total"]
+    carried = rows["households-with-member"].denominator
+
+    assert m01.scope_unit == city
+    assert carried is not None and old
+    # Equal shares are stored with four decimals: conservative to within a ten-thousandth.
+    assert abs(carried - Decimal(old)) <= Decimal(old) / 10_000
+    assert not any(
+        part.level == 2 for part in IndicatorPart.objects.filter(indicator__resolution=m01)
+    )

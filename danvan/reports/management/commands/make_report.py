@@ -56,6 +56,11 @@ class Command(BaseCommand):
             help="so-ket (a review along the way) or tong-ket (the closing review); "
             "default: tong-ket for ten years or more",
         )
+        parser.add_argument(
+            "--midterm",
+            help="the mid-term review's period shown between the baseline and the result "
+            "(default for a review of ten years or more: five years after the resolution)",
+        )
         parser.add_argument("--number", default="", help="registered document number")
         parser.add_argument("--template", type=Path, help="a Word template (docxtpl)")
         parser.add_argument("--wording", type=Path, help="a wording file (YAML)")
@@ -79,6 +84,7 @@ class Command(BaseCommand):
             unit = _newest(units, options["unit"], resolution.scope_unit)
             period = self._period(options["period"])
             baseline = self._period(options["baseline"]) if options["baseline"] else None
+            midterm = self._period(options["midterm"]) if options["midterm"] else None
             day = datetime.date.fromisoformat(options["date"]) if options["date"] else None
             report = report_build(
                 resolution=resolution,
@@ -92,6 +98,7 @@ class Command(BaseCommand):
                 target_rule=options["target_rule"],
                 basis=options["basis"],
                 review_kind=options["review"],
+                midterm=midterm,
             )
             rendered = report_render(report, options["format"], options["template"])
         except (ReportError, TemplateError, WordingError, PdfUnavailableError) as error:
