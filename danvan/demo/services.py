@@ -207,6 +207,7 @@ def demo_scenarios(logins: list[DemoLogin]) -> list[Scenario]:
 
     users = {u.username: u for u in User.objects.filter(username__in=[x.username for x in logins])}
     fix, approve, dashboard, report, administer = [], [], [], [], []
+    across = []
     for login in logins:
         user = users[login.username]
         where = login.unit
@@ -223,12 +224,25 @@ def demo_scenarios(logins: list[DemoLogin]) -> list[Scenario]:
         readers = (User.Role.BOARD_ANALYST, User.Role.VIEWER)
         if resolutions.exists() and user.role in readers and not user.is_superuser:
             dashboard.append((login.username, f"{login.role} · {where}"))
+        home = user.home_unit
+        inherited = [
+            r.number
+            for r in resolutions.select_related("scope_unit")
+            if home is not None and r.scope_unit.version_id != home.version_id
+        ]
+        if inherited and user.role == User.Role.BOARD_ANALYST:
+            across.append(
+                (
+                    login.username,
+                    f"{', '.join(inherited)} trên địa bàn cũ, theo đơn vị mới · {where}",
+                )
+            )
         issued_here = resolutions.filter(scope_unit=user.home_unit).exists()
         if issued_here and user.role == User.Role.BOARD_ANALYST:
             report.append((login.username, f"{login.role} · {where}"))
         if user.is_superuser or user.role == User.Role.ADMINISTRATOR:
             administer.append((login.username, f"{login.role} · {where}"))
-    shown = {name for group in (fix, approve, dashboard, report) for name, _ in group}
+    shown = {name for group in (fix, approve, dashboard, report, across) for name, _ in group}
     others = [
         (x.username, f"{x.role} · {x.unit}")
         for x in logins
@@ -239,6 +253,7 @@ def demo_scenarios(logins: list[DemoLogin]) -> list[Scenario]:
         Scenario("Approve or return forms waiting (approver)", approve),
         Scenario("Read the dashboard", dashboard),
         Scenario("Make the review report", report),
+        Scenario("Across the 2025 reform: an inherited resolution, the 10-year review", across),
         Scenario("Administer (users, catalogue, resolutions)", administer),
         Scenario("Other logins (nothing waiting for them yet)", others),
     ]

@@ -9,6 +9,7 @@ from ninja import Router, Schema
 
 from danvan.accounts import access
 from danvan.datasets.queries import period_get
+from danvan.geography.territory import territory_of, territory_units
 from danvan.indicators.models import Resolution
 from danvan.indicators.results import results_read
 from danvan.lib.periods import InvalidPeriodError
@@ -88,24 +89,46 @@ def results(
         period_row = period_get(period)
     except InvalidPeriodError as error:
         return 400, {"code": "invalid_period", "message": str(error)}
-    visible = access.units_visible_to(request.user).filter(version_id=chosen.scope_unit.version_id)
+    # The resolution's own units first, then the newer units that took over its territory.
+    visible = (
+        access.units_visible_to(request.user)
+        .filter(pk__in=territory_units(chosen.scope_unit))
+        .select_related("version")
+        .order_by("-version__valid_from", "level", "path")
+    )
+    own = visible.filter(version_id=chosen.scope_unit.version_id)
     if unit is None:
         target_unit = (
-            visible.filter(pk=chosen.scope_unit_id).first() or visible.order_by("level").first()
+            own.filter(pk=chosen.scope_unit_id).first()
+            or own.order_by("level").first()
+            or visible.first()
         )
     else:
-        target_unit = visible.filter(code=unit).first()
-    if target_unit is None or not target_unit.path.startswith(chosen.scope_unit.path):
+        target_unit = own.filter(code=unit).first() or visible.filter(code=unit).first()
+    if target_unit is None:
         return 404, {"code": "unit_not_found", "message": f"No unit {unit!r} in your scope."}
+    territory = (
+        territory_of(chosen.scope_unit, target_unit)
+        if target_unit.version_id != chosen.scope_unit.version_id
+        else None
+    )
     if basis is not None and basis not in Resolution.Basis.values:
         return 400, {
             "code": "invalid_basis",
             "message": f"basis must be one of {', '.join(Resolution.Basis.values)}",
         }
     units = [target_unit]
-    if children:
-        units += list(visible.filter(parent=target_unit).order_by("path"))
-    rows = results_read(chosen, units=units, period_ids=[period_row.pk], basis=basis)
+    below = list(visible.filter(parent=target_unit).order_by("path")) if children else []
+    if territory is not None:
+        # The territory at `unit`, then (children) each unit below that took it over.
+        taken = {u.pk for u in territory.takers}
+        below = [u for u in below if u.pk in taken]
+        rows = results_read(
+            chosen, units=units, period_ids=[period_row.pk], basis=basis, territory=territory
+        ) + results_read(chosen, units=below, period_ids=[period_row.pk], basis=basis)
+    else:
+        rows = results_read(chosen, units=units + below, period_ids=[period_row.pk], basis=basis)
+    units += below
     order = {u.pk: i for i, u in enumerate(units)}
     rows.sort(key=lambda r: (order[r.unit_id], r.part.indicator.number, r.part.sort_order))
     return 200, [

@@ -120,32 +120,62 @@ class SourceRow:
 
 
 def part_sources(
-    part: IndicatorPart, unit: AdministrativeUnit, period: Period, resolution: Resolution
+    part: IndicatorPart,
+    unit: AdministrativeUnit,
+    period: Period,
+    resolution: Resolution,
+    territory: Territory | None = None,
 ) -> list[SourceRow]:
     """The data values behind a result: every figure of the part's elements at its level
-    under `unit`, for the period (or every year of the term for term totals)."""
+    under `unit`, for the period (or every year of the term for term totals).
+
+    For a `territory` presented in newer units, as its result reads them: before the
+    reform, the old units' figures of the territory, each shown with the new unit it went
+    to and the share; after it, the figures of the units that took the territory over."""
     codes = part_codes(part)
     if part.accumulation == IndicatorPart.Accumulation.TERM:
         periods = [str(y) for y in range(resolution.term_start, period.start_date.year + 1)]
     else:
         periods = [period.id]
-    values = list(
-        DataValue.objects.filter(
-            element__code__in=codes,
-            period_id__in=periods,
-            unit__level=part.level,
-            unit__version_id=unit.version_id,
-            unit__path__startswith=unit.path,
+    carried_area = territory is not None and territory.is_carried
+    before = carried_area and not territory.in_presentation(period.end_date)  # type: ignore[union-attr]
+    values = (
+        []
+        if before
+        else list(
+            DataValue.objects.filter(
+                element__code__in=codes,
+                period_id__in=periods,
+                unit__level=part.level,
+                unit__version_id=unit.version_id,
+                unit__path__startswith=unit.path,
+            )
+            .select_related("element", "unit", "organization_type", "stored_by")
+            .order_by("unit__path", "element__code", "organization_type__sort_order", "period_id")
         )
-        .select_related("element", "unit", "organization_type", "stored_by")
-        .order_by("unit__path", "element__code", "organization_type__sort_order", "period_id")
     )
-    carried: dict[int, list[UnitCarry]] = defaultdict(list)
-    for link in UnitCarry.objects.filter(
+    links = UnitCarry.objects.filter(
         target__version_id=unit.version_id,
         target__path__startswith=unit.path,
         target__level=part.level,
-    ).select_related("target"):
+    ).select_related("target")
+    if carried_area:
+        assert territory is not None
+        takers = [t.path for t in territory.takers]
+        values = [
+            v for v in values if v.unit_id == unit.pk or v.unit.path.startswith(tuple(takers))
+        ]
+        # Before the reform: the territory's old units only, where they went.
+        links = (
+            links.filter(
+                source__version_id=territory.scope.version_id,
+                source__path__startswith=territory.scope.path,
+            )
+            if before
+            else links.none()
+        )
+    carried: dict[int, list[UnitCarry]] = defaultdict(list)
+    for link in links:
         carried[link.source_id].append(link)
     old_values = list(
         DataValue.objects.filter(

@@ -650,7 +650,10 @@ def _prefixes(path: str) -> list[str]:
 
 
 def latest_complete_period(
-    resolution: Resolution, unit: AdministrativeUnit, basis: str | None = None
+    resolution: Resolution,
+    unit: AdministrativeUnit,
+    basis: str | None = None,
+    territory: Territory | None = None,
 ) -> tuple[str | None, bool]:
     """The latest yearly period whose figures the resolution deems complete at `unit`
     (every reporting unit at the deepest level of its parts counted in its basis), and
@@ -664,7 +667,11 @@ def latest_complete_period(
         return None, False
     deepest = max(part.level for part in parts)
     codes = set().union(*(part_codes(part) for part in parts if part.level == deepest))
-    covered = coverage_read([unit], {deepest}, set(periods), _data_sets(codes))
+    covered = (
+        _territory_coverage(territory, {deepest}, set(periods), _data_sets(codes))
+        if territory is not None and territory.is_carried
+        else coverage_read([unit], {deepest}, set(periods), _data_sets(codes))
+    )
     with_figures = [
         p for p in periods if (c := covered.get((deepest, unit.pk, p))) and c.units_entered
     ]

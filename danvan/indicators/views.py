@@ -90,11 +90,12 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     if basis not in Resolution.Basis.values:
         raise Http404("No such basis")
     complete: bool | None = None
+    territory = _territory(resolution, unit)
     if request.GET.get("period"):
         period = _period(request, resolution)
     else:
         # Open on the latest period whose coverage is complete, and say which it is.
-        period_id, complete = latest_complete_period(resolution, unit, basis)
+        period_id, complete = latest_complete_period(resolution, unit, basis, territory)
         period = Period.objects.filter(pk=period_id).first() if period_id else None
     context: dict[str, Any] = {
         "resolution": resolution,
@@ -105,7 +106,6 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "complete": complete,
     }
     if period is not None:
-        territory = _territory(resolution, unit)
         context["territory"] = territory
         blocks = dashboard_blocks(resolution, unit, period, basis=basis, territory=territory)
         charts = {}
@@ -164,7 +164,7 @@ def drill_down(request: HttpRequest, slug: str, part: str) -> HttpResponse:
     )
     if chosen is None or period is None:
         raise Http404("No such indicator part")
-    rows = part_sources(chosen, unit, period, resolution)
+    rows = part_sources(chosen, unit, period, resolution, territory=_territory(resolution, unit))
     visible = set(
         access.units_visible_to(request.user)
         .filter(level=chosen.level)

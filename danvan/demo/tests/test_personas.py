@@ -37,5 +37,8 @@ def test_the_printed_logins_are_grouped_by_what_each_can_show(province):
     assert "vithanh.hnd.approver" in groups["Approve or return forms waiting (approver)"]
     assert "tinh.analyst" in groups["Make the review report"]
     assert "admin" in groups["Administer (users, catalogue, resolutions)"]
+    across = "Across the 2025 reform: an inherited resolution, the 10-year review"
+    assert "cantho.analyst" in groups[across]
+    assert "tinh.analyst" not in groups[across]
     every = [name for names in groups.values() for name in names]
     assert set(every) == {login.username for login in logins}

@@ -275,3 +275,64 @@ def test_the_city_wide_demo_resolution_reads_the_three_old_provinces_before_the_
     assert not any(
         part.level == 2 for part in IndicatorPart.objects.filter(indicator__resolution=m01)
     )
+
+
+def test_the_api_gives_the_territory_at_the_city_and_the_communes_that_took_it_over(
+    client, province, city
+):
+    from danvan.accounts.models import User
+
+    client.force_login(User.objects.get(username="cantho.analyst"))
+    answer = client.get(
+        "/api/indicators/results",
+        {
+            "resolution": "06-NQ-TU",
+            "period": "2026",
+            "unit": "92",
+            "children": "true",
+            "basis": BASIS,
+        },
+    )
+    assert answer.status_code == 200, answer.content
+    rows = answer.json()
+    area = territory_of(province, city)
+    at_city = next(
+        r for r in rows if r["unit_code"] == "92" and r["part"] == "households-with-member"
+    )
+    households = DataValue.objects.filter(
+        unit__in=area.takers, period_id="2026", element__code="households"
+    ).aggregate(total=Sum("value"))["total"]
+    assert Decimal(at_city["denominator"]) == Decimal(households)
+    assert {r["unit_code"] for r in rows} - {"92"} <= {u.code for u in area.takers}
+    district = [r for r in rows if r["part"] == "district-political"]
+    assert district and {r["status"] for r in district} == {Status.NOT_APPLICABLE}
+
+
+def test_the_drill_down_of_a_carried_figure_lists_the_old_units_and_their_shares(
+    client, province, city
+):
+    from django.urls import reverse
+
+    from danvan.accounts.models import User
+
+    client.force_login(User.objects.get(username="cantho.analyst"))
+    page = client.get(
+        reverse("indicators:sources", args=["06-NQ-TU", "households-with-member"]),
+        {"unit": city.pk, "period": "2016"},
+    )
+    assert page.status_code == 200
+    rows = list(page.context["page"].paginator.object_list)
+    assert rows and all(r.carried_to is not None and r.share is not None for r in rows)
+    # Only Hậu Giang's old communes: the figure is the former province's.
+    assert all(r.value.unit.path.startswith(province.path) for r in rows)
+    total = sum(r.value.value for r in rows if r.value.element.code == "households")
+    seed = DataValue.objects.filter(
+        unit__version=province.version,
+        unit__path__startswith=province.path,
+        unit__level=3,
+        period_id="2016",
+        element__code="households",
+    ).aggregate(total=Sum("value"))["total"]
+    # A split commune appears once per new unit it went to, each with its share.
+    shared = sum(r.value.value * r.share for r in rows if r.value.element.code == "households")
+    assert total >= seed and abs(shared - seed) <= Decimal(seed) / 10_000
