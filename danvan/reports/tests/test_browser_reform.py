@@ -32,6 +32,21 @@ def _enter(page, code, raw):  # type: ignore[no-untyped-def]
     page.locator(f"#cell-{code} .cell-ok").wait_for()
 
 
+def _city_studied_2026(world):  # type: ignore[no-untyped-def]
+    from danvan.geography.territory import territory_of
+    from danvan.indicators.results import results_read
+
+    part = world.resolution.indicators.get(number=1).parts.get(code="members-studied")
+    (row,) = results_read(
+        world.resolution,
+        units=[world.city],
+        period_ids=["2026"],
+        parts=[part],
+        territory=territory_of(world.province, world.city),
+    )
+    return row
+
+
 def test_a_new_commune_enters_2026_the_city_approves_and_the_review_shows_it_beside_history(
     live_server, page, csp_violations, reform_browser_world
 ):
@@ -56,6 +71,7 @@ def test_a_new_commune_enters_2026_the_city_approves_and_the_review_shows_it_bes
     # Submitted, not yet approved: the city's figures (approved forms count) lack 2026.
     (submission,) = Submission.objects.filter(unit=world.commune, period_id="2026")
     assert submission.status == Submission.Status.SUBMITTED
+    assert _city_studied_2026(world).value is None
 
     # The city's approver decides the commune's form directly: no district in between.
     _sign_in(page, base, "taydo.approver")
@@ -76,6 +92,18 @@ def test_a_new_commune_enters_2026_the_city_approves_and_the_review_shows_it_bes
     assert "80,00%" in card and "1.200" in card  # the 2016 baseline of the two old communes
     assert "Trước 01/7/2025 (2021) → sau (2026): 96,00% → 99,00%" in card
     studied.locator("[data-spec-id] svg").wait_for()
+
+    # 2021 at the city is the old communes' figures: drill-down names them and the share.
+    page.get_by_label("Năm").select_option("2021")
+    page.wait_for_url("**period=2021**")
+    studied = page.locator("article.card", has_text="Đoàn viên, hội viên tham gia học tập")
+    assert "1.440/1.500" in studied.inner_text()
+    studied.locator("p.big a").click()
+    page.wait_for_url("**/sources/members-studied/**")
+    sources = page.locator("table tbody tr").all_inner_texts()
+    assert len(sources) == 4  # members and members studied of the two old communes
+    assert all("Xã Phú An Bình × 1,0000" in row for row in sources)
+    assert sorted(row.split("\t")[0] for row in sources) == ["Xã Phú An"] * 2 + ["Xã Phú Bình"] * 2
 
     # … and in the ten-year review's annex, with the district part ended by the reform.
     page.goto(f"{base}/reports/?resolution={slug}&unit={world.city.pk}&period=2026&baseline=2016")
