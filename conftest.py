@@ -4,6 +4,9 @@ Tỉnh A (01) with two districts: Huyện Một (011) with communes Xã Một A 
 (01102); Huyện Zeta (012) with Xã Zeta Một (01201). Each commune has two hamlets. Personas:
 a province administrator, a district clerk of Huyện Một, and a clerk of the other district
 (Huyện Zeta), who must see nothing of Huyện Một.
+
+`reform_world` is a second, separate world (it cannot be combined with `world`: both make
+the vn-legacy version): the smallest one across the 2025 reform.
 """
 
 import datetime
@@ -144,3 +147,167 @@ def task_worker(settings, monkeypatch):  # type: ignore[no-untyped-def]
         ).run()
 
     return run
+
+
+# --- across the 2025 reform ------------------------------------------------------------------
+
+REFORM_RESOLUTION = {
+    "resolution": {
+        "number": "09-NQ/TU",
+        "issued_on": "2016-07-21",
+        "issuing_body": "Ban Chấp hành Đảng bộ tỉnh Sông Hậu khóa XIII",
+        "title": "về nâng cao chất lượng hoạt động của Mặt trận Tổ quốc và các đoàn thể",
+        "term": [2016, 2020],
+        "unit": {"hierarchy": "vn-legacy", "code": "71"},
+        "baseline": "2016",
+        "target_rule": "upcoming",
+    },
+    "indicators": [
+        {
+            "number": 1,
+            "name": "Đoàn viên, hội viên tham gia học tập các chỉ thị, nghị quyết từ 98% trở lên.",
+            "status": {"decided_by": "all"},
+            "parts": [
+                {
+                    "code": "members-studied",
+                    "level": 3,
+                    "level_label": "Cấp xã",
+                    "name": "Đoàn viên, hội viên tham gia học tập",
+                    "numerator": "#{members_studied}",
+                    "denominator": "#{members}",
+                    "count_noun": "đoàn viên, hội viên",
+                    "target": {"kind": "at_least", "every_year": True, "by": {2016: 98}},
+                }
+            ],
+        },
+        {
+            "number": 2,
+            "name": "Cán bộ chủ chốt cấp huyện đạt chuẩn về lý luận chính trị.",
+            "status": {"decided_by": "all"},
+            "parts": [
+                {
+                    "code": "district-political",
+                    "level": 2,
+                    "until": "2025-06-30",
+                    "level_label": "Cấp huyện",
+                    "name": "Về trình độ chính trị",
+                    "numerator": "#{cadre_heads_political}",
+                    "denominator": "#{cadre_heads}",
+                    "count_noun": "đồng chí",
+                    "target": {"kind": "at_least", "by": {2020: 100}},
+                }
+            ],
+        },
+    ],
+}
+
+
+@pytest.fixture
+def reform_world(db, catalogue, tmp_path):  # type: ignore[no-untyped-def]
+    """Two hierarchy versions and a resolution that spans them, the smallest that shows
+    the 2025 reform end to end.
+
+    Before 1/7/2025 (vn-legacy): Tỉnh Sông Hậu (71) → Huyện Phú Mỹ (711) → Xã Phú An
+    (71101) and Xã Phú Bình (71102). From 1/7/2025 (vn-2025, no districts): Thành phố Tây
+    Đô (70) → Xã Phú An Bình (70001), which took over both old communes whole; the old
+    province went to the city. Bodies as `structures/organization-bodies.yaml` gives them.
+    Resolution 09-NQ/TU of the old province (approved forms count): a commune rate (members
+    who studied, Farmers' Union forms) and a district part that ends on 30/6/2025.
+    Approved through the services, as the old province's administrator entered them:
+    2016 — 800/1000 and 400/500 studied (80%), district cadres 4/5; 2021 — 950/1000 and
+    490/500 (96%), district cadres 5/5. Personas of the new era: the new commune's clerk
+    (phuanbinh.clerk), the city's approver (taydo.approver) and analyst (taydo.analyst).
+    """
+    import yaml
+
+    from danvan.accounts.models import User
+    from danvan.accounts.services import user_create
+    from danvan.datasets.models import DataElement
+    from danvan.datasets.queries import EntryForm, period_get
+    from danvan.datasets.services import data_value_save, submission_approve, submission_submit
+    from danvan.geography.carrying import carry_links_rebuild
+    from danvan.geography.models import AdministrativeUnit, HierarchyVersion, UnitSuccession
+    from danvan.indicators.definitions import resolution_load
+    from danvan.organizations.models import Organization
+    from danvan.organizations.services import body_structures_read, organizations_ensure_for
+
+    Kind, Level = AdministrativeUnit.Kind, AdministrativeUnit.Level
+    reform = datetime.date(2025, 7, 1)
+    legacy = HierarchyVersion.objects.create(
+        code="vn-legacy", name="Trước 01/7/2025", valid_to=reform - datetime.timedelta(days=1)
+    )
+    newer = HierarchyVersion.objects.create(
+        code="vn-2025", name="Từ 01/7/2025", valid_from=reform, has_district_level=False
+    )
+
+    def unit(version, code, name, kind, level, parent=None):  # type: ignore[no-untyped-def]
+        return AdministrativeUnit.objects.create(
+            version=version,
+            code=code,
+            name=name,
+            kind=kind,
+            level=level,
+            parent=parent,
+            valid_from=version.valid_from,
+            valid_to=version.valid_to,
+        )
+
+    province = unit(legacy, "71", "Tỉnh Sông Hậu", Kind.PROVINCE, Level.PROVINCE)
+    district = unit(legacy, "711", "Huyện Phú Mỹ", Kind.RURAL_DISTRICT, Level.DISTRICT, province)
+    commune_a = unit(legacy, "71101", "Xã Phú An", Kind.COMMUNE, Level.COMMUNE, district)
+    commune_b = unit(legacy, "71102", "Xã Phú Bình", Kind.COMMUNE, Level.COMMUNE, district)
+    city = unit(newer, "70", "Thành phố Tây Đô", Kind.CITY, Level.PROVINCE)
+    commune = unit(newer, "70001", "Xã Phú An Bình", Kind.COMMUNE, Level.COMMUNE, city)
+    for old, new in ((province, city), (commune_a, commune), (commune_b, commune)):
+        UnitSuccession.objects.create(predecessor=old, successor=new, effective_date=reform)
+    carry_links_rebuild()
+    structures = body_structures_read()
+    organizations_ensure_for(root=province, structure=structures["vn-legacy"])
+    organizations_ensure_for(root=city, structure=structures["vn-2025"])
+
+    path = tmp_path / "09-NQ-TU.yaml"
+    path.write_text(yaml.safe_dump(REFORM_RESOLUTION, allow_unicode=True), encoding="utf-8")
+    resolution = resolution_load(path)
+
+    def person(username, role, home):  # type: ignore[no-untyped-def]
+        return user_create(
+            actor=None, username=username, password="pw-for-tests-1", role=role, home_unit=home
+        )
+
+    old_admin = person("songhau.admin", User.Role.ADMINISTRATOR, province)
+    data_set = catalogue["nq06-org"]
+    elements = {e.code: e for e in DataElement.objects.all()}
+
+    def approved(where, body, year, figures, clerk=old_admin, approver=old_admin):  # type: ignore[no-untyped-def]
+        """A form of `body` at `where` entered, submitted and approved through the services."""
+        organization = Organization.objects.get(unit=where, type__code=body)
+        form = EntryForm(data_set, where, organization, period_get(year))
+        for code, raw in figures.items():
+            data_value_save(actor=clerk, form=form, element=elements[code], raw=raw)
+        submission = submission_submit(actor=clerk, form=form)
+        return submission_approve(actor=approver, submission=submission)
+
+    for year, studied_a, studied_b, political in (("2016", 800, 400, 4), ("2021", 950, 490, 5)):
+        approved(commune_a, "hnd", year, {"members": "1000", "members_studied": str(studied_a)})
+        approved(commune_b, "hnd", year, {"members": "500", "members_studied": str(studied_b)})
+        approved(
+            district,
+            "mttq",
+            year,
+            {"cadre_heads": "5", "cadre_heads_political": str(political)},
+        )
+
+    class World:
+        pass
+
+    w = World()
+    w.legacy, w.newer = legacy, newer
+    w.province, w.district, w.commune_a, w.commune_b = province, district, commune_a, commune_b
+    w.city, w.commune = city, commune
+    w.resolution = resolution
+    w.old_admin = old_admin
+    w.approved = approved
+    w.clerk = person("phuanbinh.clerk", User.Role.DATA_CLERK, commune)
+    w.approver = person("taydo.approver", User.Role.APPROVER, city)
+    w.analyst = person("taydo.analyst", User.Role.BOARD_ANALYST, city)
+    return w

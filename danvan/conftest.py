@@ -31,6 +31,14 @@ def browser_world(transactional_db, django_db_serialized_rollback, world, settin
 
 
 @pytest.fixture
+def reform_browser_world(  # type: ignore[no-untyped-def]
+    transactional_db, django_db_serialized_rollback, reform_world, settings
+):
+    settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
+    return reform_world
+
+
+@pytest.fixture
 def csp_violations(page):  # type: ignore[no-untyped-def]
     """What Chromium refused under the Content-Security-Policy, as its console reports it."""
     refused: list[str] = []

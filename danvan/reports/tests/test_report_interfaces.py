@@ -172,3 +172,58 @@ def test_the_pdf_is_the_word_report_through_libreoffice(world, report_world, tmp
         ).stdout.decode()
         assert "BÁO CÁO" in text and "SỐ LIỆU KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU" in text
         assert "12/12 đồng chí" in text
+
+
+def _annex_cells(body: str) -> tuple[list[str], list[list[str]]]:
+    import lxml.html
+
+    table = lxml.html.fromstring(body).xpath("//table[@class='annex']")[0]
+    header = [th.text_content().strip() for th in table.xpath("thead//th")]
+    rows = [[td.text_content().strip() for td in tr.xpath("td")] for tr in table.xpath("tbody/tr")]
+    return header, rows
+
+
+def test_the_preview_of_a_ten_year_review_shows_the_mid_term_column(client, reform_world):
+    world = reform_world
+    world.approved(
+        world.commune,
+        "hnd",
+        "2026",
+        {"members": "1600", "members_studied": "1584"},
+        clerk=world.clerk,
+        approver=world.approver,
+    )
+    client.force_login(world.analyst)
+
+    response = client.get(
+        "/reports/",
+        {
+            "resolution": world.resolution.slug,
+            "unit": world.city.pk,
+            "period": "2026",
+            "baseline": "2016",
+        },
+    )
+
+    header, rows = _annex_cells(response.content.decode())
+    studied = next(row for row in rows if "tham gia học tập" in row[1])
+    assert header[2:5] == [
+        "Trước khi có Nghị quyết",
+        "Sơ kết 5 năm (năm 2021)",
+        "Kết quả thực hiện",
+    ]
+    assert all(len(row) == len(header) for row in rows)
+    assert "1.200/1.500" in studied[2] and "1.440/1.500" in studied[3]
+    assert "1.584/1.600" in studied[4]
+
+
+def test_the_preview_of_a_five_year_review_has_no_mid_term_column(client, reform_world):
+    client.force_login(reform_world.old_admin)
+
+    response = client.get(
+        "/reports/", {"resolution": reform_world.resolution.slug, "period": "2021"}
+    )
+
+    header, rows = _annex_cells(response.content.decode())
+    assert not any("Sơ kết" in column for column in header)
+    assert rows and all(len(row) == len(header) for row in rows)
