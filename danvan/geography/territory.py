@@ -42,6 +42,14 @@ class Territory:
     takers: list[AdministrativeUnit] = field(default_factory=list)
     # Of those, the ones that also took over land from outside the territory.
     partly_outside: list[AdministrativeUnit] = field(default_factory=list)
+    # `unit` holds every unit that took over the territory (the city for Hậu Giang); a
+    # commune that took over a part of it presents its own share of the history only.
+    whole: bool = True
+    # `unit` itself took over part of the territory (a new commune).
+    took_over: bool = False
+
+    # For a part of the territory: the old units it took over (their own values).
+    _sources: list[tuple[AdministrativeUnit, bool]] = field(default_factory=list, repr=False)
 
     @property
     def is_carried(self) -> bool:
@@ -63,12 +71,17 @@ class Territory:
     def members(self, level: int, period_end: datetime.date) -> list[tuple[int, int]]:
         """(unit id, level read) whose figures make the territory's at `level`."""
         if not self.in_presentation(period_end):
-            return [(self.scope.pk, level)]
+            # The old unit's own sums when `unit` holds all of it; otherwise the figures
+            # carried to `unit` (a commune: those of the old communes it took over).
+            return [(self.scope.pk if self.whole else self.unit.pk, level)]
         if not self.is_carried:
             return [(self.unit.pk, level)]
         if level == self.unit.level:
             return [(self.unit.pk, level)]
-        return [(unit.pk, level) for unit in self.takers if unit.level <= level]
+        found = [(unit.pk, level) for unit in self.takers if unit.level <= level]
+        if self.took_over:
+            found.append((self.unit.pk, level))
+        return found
 
     def reads(self, levels: set[int], period_ends: dict[str, datetime.date]) -> set[int]:
         """Every unit id whose figures the territory reads for these levels and periods."""
@@ -100,6 +113,8 @@ class Territory:
         period: the scope's subtree before the presentation version, afterwards the
         takers' subtrees and the presentation unit's own values."""
         if not self.in_presentation(period_end):
+            if not self.whole:
+                return [*self._sources]
             return [(self.scope, True)]
         if not self.is_carried:
             return [(self.unit, True)]
@@ -128,9 +143,24 @@ def territory_of(scope: AdministrativeUnit, unit: AdministrativeUnit) -> Territo
     ).values_list("target_id", "source_id", "source__path")
     inside: set[int] = set()
     outside: set[int] = set()
+    taken_from: set[int] = set()
     source_paths = scope.path
-    for target_id, _source_id, source_path in links:
-        (inside if source_path.startswith(source_paths) else outside).add(target_id)
+    for target_id, source_id, source_path in links:
+        if source_path.startswith(source_paths):
+            inside.add(target_id)
+            taken_from.add(source_id)
+        else:
+            outside.add(target_id)
+    # Does `unit` hold every unit of its version that took over part of the territory?
+    elsewhere = (
+        UnitCarry.objects.filter(
+            target__version_id=unit.version_id,
+            source__version_id=scope.version_id,
+            source__path__startswith=scope.path,
+        )
+        .exclude(target__path__startswith=unit.path)
+        .exists()
+    )
     itself = unit.pk in inside
     inside.discard(unit.pk)
     if not (inside or itself) or not sources.exists():
@@ -142,12 +172,20 @@ def territory_of(scope: AdministrativeUnit, unit: AdministrativeUnit) -> Territo
             % {"version": unit.version, "unit": unit, "scope": scope}
         )
     takers = list(AdministrativeUnit.objects.filter(pk__in=inside).order_by("path"))
-    return Territory(
+    territory = Territory(
         scope=scope,
         unit=unit,
         takers=takers,
         partly_outside=[t for t in takers if t.pk in outside],
+        whole=not elsewhere,
+        took_over=itself and not inside,
     )
+    if elsewhere:
+        territory._sources = [
+            (source, True)
+            for source in AdministrativeUnit.objects.filter(pk__in=taken_from).order_by("path")
+        ]
+    return territory
 
 
 def territory_units(scope: AdministrativeUnit) -> list[int]:

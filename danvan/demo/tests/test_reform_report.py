@@ -336,3 +336,29 @@ def test_the_drill_down_of_a_carried_figure_lists_the_old_units_and_their_shares
     # A split commune appears once per new unit it went to, each with its share.
     shared = sum(r.value.value * r.share for r in rows if r.value.element.code == "households")
     assert total >= seed and abs(shared - seed) <= Decimal(seed) / 10_000
+
+
+def test_a_new_commune_presents_only_its_own_share_of_the_history(province, city, resolution):
+    """A commune that took over part of Hậu Giang: before the reform its figures are those
+    carried to it from the old communes it took over, never the whole old province's."""
+    area = territory_of(province, city)
+    commune = next(u for u in area.takers if u not in area.partly_outside)
+    part = territory_of(province, commune)
+    rows = {
+        (r.part.code, r.period_id): r
+        for r in results_read(
+            resolution, units=[commune], period_ids=["2016", "2026"], basis=BASIS, territory=part
+        )
+    }
+    carried = results_read(resolution, units=[commune], period_ids=["2016"], basis=BASIS)
+    own = {r.part.code: r for r in carried}
+    whole = {
+        r.part.code: r
+        for r in results_read(resolution, units=[province], period_ids=["2016"], basis=BASIS)
+    }
+
+    assert not part.whole and part.took_over
+    code = "households-with-member"
+    assert rows[(code, "2016")].denominator == own[code].denominator
+    assert rows[(code, "2016")].denominator < whole[code].denominator
+    assert rows[(code, "2026")].denominator is not None
