@@ -203,7 +203,9 @@ def workbook_mapping_share(
     for unit in units:
         if not access.can_view_unit(actor, unit):
             raise PermissionDenied(_("You may share only with units in your area."))
-    mapping.shared_with.set(units)
+    # Units shared by someone with a wider scope stay shared: this actor cannot see them.
+    kept = [u for u in mapping.shared_with.all() if not access.can_view_unit(actor, u)]
+    mapping.shared_with.set([*units, *kept])
     _event(mapping, WorkbookMappingEvent.Action.SHARE, actor, remote_address)
     return mapping
 
