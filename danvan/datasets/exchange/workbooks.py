@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, Any
 
 from django.conf import settings
@@ -313,6 +313,11 @@ class UnitMatcher:
     def match(self, label: str) -> AdministrativeUnit | str | None:
         """The unit, why it is ambiguous, or None."""
         text = label.strip()
+        if text.isdigit() and text not in self.by_code:
+            # Excel drops the leading zeros of a code typed as a number (01101 -> 1101).
+            padded = {text.zfill(n) for n in (2, 3, 5)} & set(self.by_code)
+            if len(padded) == 1:
+                text = padded.pop()
         if text in self.by_code:
             self.previous = self.by_code[text]
             return self.previous
@@ -390,30 +395,54 @@ class MappedWorkbookSource(Source):
             },
         )
 
-    def _headers_check(self, grid: Grid) -> None:
+    def _header_mismatch(self, grid: Grid, shift: int) -> tuple[str, str, str] | None:
+        """(column, found, expected) of the first mapped header that differs when the
+        headers are looked for `shift` rows below where the sample had them."""
         layout = self.layout
         expected = [(layout.unit_column, layout.unit_header)] + [
             (c.column, c.header) for c in layout.columns
         ]
         for column, header in expected:
-            found = grid.header(column_index(column), layout.header_row, layout.first_data_row)
+            found = grid.header(
+                column_index(column), layout.header_row + shift, layout.first_data_row + shift
+            )
             if normalized(found) != normalized(header):
-                raise FileError(
-                    "layout_changed",
-                    _(
-                        "Column %(column)s is headed “%(found)s” in this file but “%(header)s” "
-                        "in the mapping “%(mapping)s” (rows %(first)s–%(last)s): this file has "
-                        "another layout. Make a mapping for it, or use the right file."
-                    )
-                    % {
-                        "column": column,
-                        "found": found[:120] or "—",
-                        "header": header[:120] or "—",
-                        "mapping": layout.name,
-                        "first": layout.header_row,
-                        "last": layout.first_data_row - 1,
-                    },
-                )
+                return column, found, header
+        return None
+
+    def _headers_check(self, grid: Grid) -> int:
+        """How many rows lower (or higher) than in the sample this file has its headers:
+        0, or the one shift at which every mapped header is found (a title row added or
+        removed); else the file has another layout and is refused."""
+        layout = self.layout
+        mismatch = self._header_mismatch(grid, 0)
+        if mismatch is None:
+            return 0
+        named = any(normalized(c.header) for c in layout.columns)
+        shifts = [
+            shift
+            for shift in range(-min(layout.header_row - 1, 10), 21)
+            if shift and named and self._header_mismatch(grid, shift) is None
+        ]
+        if len(shifts) == 1:
+            return shifts[0]
+        column, found, header = mismatch
+        raise FileError(
+            "layout_changed",
+            _(
+                "Column %(column)s is headed “%(found)s” in this file but “%(header)s” "
+                "in the mapping “%(mapping)s” (rows %(first)s–%(last)s): this file has "
+                "another layout. Make a mapping for it, or use the right file."
+            )
+            % {
+                "column": column,
+                "found": found[:120] or "—",
+                "header": header[:120] or "—",
+                "mapping": layout.name,
+                "first": layout.header_row,
+                "last": layout.first_data_row - 1,
+            },
+        )
 
     def _period_decide(self, grid: Grid) -> str:
         named: list[str] = []
@@ -456,8 +485,14 @@ class MappedWorkbookSource(Source):
         grid = self._grid()
         self.stream.seek(0)
         bad_cells = formula_problems(self.stream).get(grid.name, {})
+        shift = self._headers_check(grid)
+        if shift:
+            self.layout = replace(
+                self.layout,
+                header_row=self.layout.header_row + shift,
+                first_data_row=self.layout.first_data_row + shift,
+            )
         layout = self.layout
-        self._headers_check(grid)
         period = self._period_decide(grid)
         self.header = {"period": period}
         unit_col = column_index(layout.unit_column)
@@ -483,6 +518,15 @@ class MappedWorkbookSource(Source):
             "row": layout.first_data_row,
             "period": period,
         }
+        if shift:
+            self.described += " " + _(
+                "The headers are in rows %(first)s–%(last)s of this file (in the sample: "
+                "from row %(sample)s)."
+            ) % {
+                "first": layout.header_row,
+                "last": layout.first_data_row - 1,
+                "sample": layout.header_row - shift,
+            }
         if unread:
             self.described += " " + _("Columns not read: %(columns)s.") % {
                 "columns": "; ".join(unread)[:500]

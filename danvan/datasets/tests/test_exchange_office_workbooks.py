@@ -31,26 +31,28 @@ def office_book(
     title: str = "BÁO CÁO KẾT QUẢ THỰC HIỆN NGHỊ QUYẾT NĂM 2021",
     merges: tuple[str, ...] = (),
     members_header: str = "Hội viên",
+    top: int = 0,
 ) -> bytes:
     """A district office's sheet: two title rows (merged), a blank row, two header rows
-    with merged cells, then `rows` from row 6."""
+    with merged cells, then `rows` from row 6 (everything `top` rows lower)."""
     book = Workbook()
     sheet = book.active
     sheet.title = "Báo cáo"
-    sheet["A1"] = "MẶT TRẬN TỔ QUỐC VIỆT NAM HUYỆN MỘT"
-    sheet.merge_cells("A1:C1")
-    sheet["A2"] = title
-    sheet.merge_cells("A2:F2")
-    sheet["A4"], sheet["B4"], sheet["C4"], sheet["E4"], sheet["F4"] = (
-        "STT", "Đơn vị", "Hội Nông dân", "Số hộ", "Ghi chú",
-    )  # fmt: skip
-    sheet["C5"], sheet["D5"] = members_header, "Công trình, phần việc"
-    for span in ("A4:A5", "B4:B5", "C4:D4", "E4:E5", "F4:F5"):
-        sheet.merge_cells(span)
+    if top:
+        sheet["A1"] = "Biểu số 02"
+    sheet[f"A{1 + top}"] = "MẶT TRẬN TỔ QUỐC VIỆT NAM HUYỆN MỘT"
+    sheet.merge_cells(f"A{1 + top}:C{1 + top}")
+    sheet[f"A{2 + top}"] = title
+    sheet.merge_cells(f"A{2 + top}:F{2 + top}")
+    for column, text in zip("ABCEF", ("STT", "Đơn vị", "Hội Nông dân", "Số hộ", "Ghi chú")):
+        sheet[f"{column}{4 + top}"] = text
+    sheet[f"C{5 + top}"], sheet[f"D{5 + top}"] = members_header, "Công trình, phần việc"
+    for first, last in (("A", "A"), ("B", "B"), ("C", "D"), ("E", "E"), ("F", "F")):
+        sheet.merge_cells(f"{first}{4 + top}:{last}{(5 if first != 'C' else 4) + top}")
     for offset, values in enumerate(rows):
         for column, value in enumerate(values, start=1):
             if value is not None:
-                sheet.cell(6 + offset, column).value = value
+                sheet.cell(6 + top + offset, column).value = value
     for span in merges:
         sheet.merge_cells(span)
     out = io.BytesIO()
@@ -285,3 +287,43 @@ def test_a_name_shared_by_two_units_is_an_error_unless_the_row_before_says_which
     assert "01103" in ambiguous.rejections[0].reason and "01203" in ambiguous.rejections[0].reason
     assert not [r for r in resolved.rejections if r.code == "ambiguous_unit"]
     assert "01103" in {f.unit for f in resolved.forms}
+
+
+def test_headers_moved_down_by_a_title_row_are_found_and_said(world, sample):
+    _data, mapping = sample
+    data = office_book([[1, "Xã Một A", 10, 1, 100], ["Tổng cộng", None, 10, 1, 100]], top=1)
+
+    summary = run(world.district_clerk, mapping, data)
+
+    assert summary.ok, (summary.file_error, summary.rejections)
+    assert summary.new == 3
+    assert {row.line for row in summary.skipped_rows} == {8}
+    assert "5–6" in summary.described
+
+
+def test_a_code_typed_as_a_number_keeps_its_leading_zero(world, sample):
+    _data, mapping = sample
+    data = office_book([[1, 1101, 10, 1, 100]])
+
+    summary = run(world.district_clerk, mapping, data)
+
+    assert summary.ok, summary.rejections
+    assert {f.unit for f in summary.forms} == {"01101"}
+
+
+def test_the_command_imports_through_a_mapping_the_user_may_use(world, sample, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    data, mapping = sample
+    path = tmp_path / "bao-cao.xlsx"
+    path.write_bytes(data)
+    out = io.StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("import_values", str(path), "--user", "two.clerk", "--mapping", mapping.pk)
+    call_command(
+        "import_values", str(path), "--user", "one.clerk", "--mapping", mapping.pk, stdout=out
+    )
+
+    assert _stored()[("members", "hnd", "01101", "2021")] == 1234
+    assert "Applied" in out.getvalue() and "9 not read" in out.getvalue()
