@@ -44,7 +44,8 @@ def office_book(
     sheet.merge_cells(f"A{1 + top}:C{1 + top}")
     sheet[f"A{2 + top}"] = title
     sheet.merge_cells(f"A{2 + top}:F{2 + top}")
-    for column, text in zip("ABCEF", ("STT", "Đơn vị", "Hội Nông dân", "Số hộ", "Ghi chú")):
+    headers = ("STT", "Đơn vị", "Hội Nông dân", "Số hộ", "Ghi chú")
+    for column, text in zip("ABCEF", headers, strict=True):
         sheet[f"{column}{4 + top}"] = text
     sheet[f"C{5 + top}"], sheet[f"D{5 + top}"] = members_header, "Công trình, phần việc"
     for first, last in (("A", "A"), ("B", "B"), ("C", "D"), ("E", "E"), ("F", "F")):
