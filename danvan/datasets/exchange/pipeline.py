@@ -118,7 +118,7 @@ class ImportSummary:
     skipped: int = 0  # blank values: nothing to import
     ignored_deletes: int = 0  # deletes of values that do not exist
     rejected: int = 0
-    converted: int = 0  # texts converted from TCVN3
+    converted: int = 0  # texts converted from TCVN3, VNI or VIQR
     rule_errors: int = 0
     rule_warnings: int = 0
     outliers: int = 0

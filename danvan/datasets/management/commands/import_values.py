@@ -119,7 +119,7 @@ class Command(BaseCommand):
             f" ({summary.seconds:.1f} s)"
         )
         if summary.converted:
-            out.write(f"{summary.converted} texts converted from TCVN3 to Unicode")
+            out.write(f"{summary.converted} texts converted from TCVN3, VNI or VIQR to Unicode")
         for rejection in summary.rejections[:50]:
             where = f"{rejection.sheet}!{rejection.line}" if rejection.sheet else rejection.line
             out.write(self.style.ERROR(f"  row {where}: {rejection.code}: {rejection.reason}"))
