@@ -36,6 +36,7 @@ def _snapshot(mapping: WorkbookMapping) -> dict[str, Any]:
         "unit_header": mapping.unit_header,
         "columns": mapping.columns,
         "skip_labels": mapping.skip_labels,
+        "unit_levels": mapping.unit_levels,
         "shared_with": sorted(mapping.shared_with.values_list("code", flat=True))
         if mapping.pk
         else [],
@@ -124,6 +125,7 @@ def workbook_mapping_save(
     unit_column: str,
     columns: list[ColumnChoice],
     skip_labels: list[str],
+    unit_levels: list[int] | None = None,
     mapping: WorkbookMapping | None = None,
     remote_address: str | None = None,
 ) -> WorkbookMapping:
@@ -147,6 +149,8 @@ def workbook_mapping_save(
     if not is_column(unit_column):
         errors.append(_("Choose the column that names the units."))
     errors += _columns_check(actor, columns, unit_column)
+    if any(level not in AdministrativeUnit.Level.values for level in unit_levels or ()):
+        errors.append(_("Unknown unit level."))
     labels = [label.strip() for label in skip_labels if label.strip()]
     clash = WorkbookMapping.objects.filter(unit=unit, name=name)
     if mapping is not None:
@@ -179,6 +183,7 @@ def workbook_mapping_save(
         for c in sorted(columns, key=lambda c: column_index(c.column))
     ]
     mapping.skip_labels = list(dict.fromkeys(labels, None))
+    mapping.unit_levels = sorted(set(unit_levels or ()))
     mapping.save()
     _event(
         mapping,

@@ -199,6 +199,9 @@ class WorkbookMapping(models.Model):
     # [{"column": "C", "header": "Tổng số hội viên", "element": "members", "option": "hnd"}]
     columns = models.JSONField(_("figure columns"), default=list)
     skip_labels = models.JSONField(_("rows to skip"), default=list, blank=True)
+    # Levels of the units whose rows are read (empty: all); rows of units at other levels
+    # (a district's subtotal among its communes) are skipped and listed.
+    unit_levels = models.JSONField(_("unit levels read"), default=list, blank=True)
     shared_with = models.ManyToManyField(
         "geography.AdministrativeUnit",
         verbose_name=_("shared with"),

@@ -54,6 +54,7 @@ from danvan.datasets.exchange.writers import (
 )
 from danvan.datasets.models import DataElement, DataSet
 from danvan.datasets.queries import period_get
+from danvan.geography.models import AdministrativeUnit
 from danvan.lib.periods import InvalidPeriodError, PeriodType, period_containing
 from danvan.organizations.models import OrganizationType
 
@@ -359,6 +360,7 @@ def workbook_mapping_new(request: HttpRequest) -> HttpResponse:
                 unit_column=params.get("unit_column", ""),
                 columns=choices,
                 skip_labels=skip_labels_parse(params.get("skip_labels", "")),
+                unit_levels=[_int(v) for v in params.getlist("unit_levels")],
                 mapping=mapping,
                 remote_address=request.META.get("REMOTE_ADDR") or None,
             )
@@ -405,6 +407,12 @@ def workbook_mapping_new(request: HttpRequest) -> HttpResponse:
         "first_data_row": first_data_row,
         "unit_column": params.get(
             "unit_column", mapping.unit_column if mapping else sheet.unit_column
+        ),
+        "levels": AdministrativeUnit.Level.choices,
+        "unit_levels": (
+            [_int(v) for v in params.getlist("unit_levels")]
+            if request.method == "POST"
+            else list(mapping.unit_levels if mapping else [])
         ),
         "skip_labels": params.get(
             "skip_labels",

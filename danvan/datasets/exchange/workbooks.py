@@ -118,6 +118,7 @@ class WorkbookLayout:
     skip_labels: tuple[str, ...] = DEFAULT_SKIP_LABELS
     unit_header: str = ""
     name: str = ""
+    unit_levels: tuple[int, ...] = ()  # empty: every level
 
     @classmethod
     def of(cls, mapping: Any) -> WorkbookLayout:
@@ -130,6 +131,7 @@ class WorkbookLayout:
             skip_labels=tuple(mapping.skip_labels),
             unit_header=mapping.unit_header,
             name=mapping.name,
+            unit_levels=tuple(mapping.unit_levels or ()),
         )
 
 
@@ -632,6 +634,15 @@ class MappedWorkbookSource(Source):
                 ) % {"label": label[:60], "column": self.layout.unit_column},
                 problem_code="ambiguous_unit" if unit else "unknown_unit",
             )  # fmt: skip
+            return
+        if self.layout.unit_levels and unit.level not in self.layout.unit_levels:
+            self._skip(
+                grid,
+                row,
+                _("a unit at another level than the mapping reads (%(level)s): a subtotal?")
+                % {"level": AdministrativeUnit.Level(unit.level).label},
+                label,
+            )
             return
         for _index, column, value, problem in cells:
             yield RawRow(

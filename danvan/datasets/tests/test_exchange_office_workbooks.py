@@ -328,3 +328,25 @@ def test_the_command_imports_through_a_mapping_the_user_may_use(world, sample, t
 
     assert _stored()[("members", "hnd", "01101", "2021")] == 1234
     assert "Applied" in out.getvalue() and "9 not read" in out.getvalue()
+
+
+def test_rows_of_units_at_levels_the_mapping_does_not_read_are_skipped_and_listed(world, catalogue):
+    data = office_book(
+        [["I", "Huyện Một", 30, 2, 300], [1, "Xã Một A", 10, 1, 100], [2, "Xã Một B", 20, 1, 200]]
+    )
+    grid = next(g for g in workbook_grids(io.BytesIO(data)) if g.name == "Báo cáo")
+    communes_only = workbook_mapping_save(
+        actor=world.district_clerk, unit=world.district_one, name="Các xã", sample=grid,
+        header_row=4, first_data_row=6, unit_column="B", columns=COLUMNS,
+        skip_labels=[], unit_levels=[3],
+    )  # fmt: skip
+    every_level = mapping_make(world, data)
+
+    read = run(world.district_clerk, communes_only, data)
+    refused = run(world.district_clerk, every_level, data)
+
+    assert read.ok, read.rejections
+    assert [(r.line, r.label) for r in read.skipped_rows] == [(6, "Huyện Một")]
+    assert {f.unit for f in read.forms} == {"01101", "01102"}
+    # Read as the district's own figures, the subtotal is refused (not in its form).
+    assert {r.line for r in refused.rejections} == {6}
