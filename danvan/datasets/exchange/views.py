@@ -367,6 +367,11 @@ def workbook_mapping_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             errors = error.messages
         else:
+            # The sample served its purpose: its figures are not kept.
+            _sample_path(token).unlink(missing_ok=True)
+            request.session[_SESSION_SAMPLES] = [
+                t for t in request.session.get(_SESSION_SAMPLES, []) if t != token
+            ]
             messages.success(request, _("The mapping was saved."))
             return redirect("datasets:workbook-mapping", pk=saved.pk)
     header_row = _int(params.get("header_row")) or (

@@ -48,7 +48,7 @@ def _make(client, data: bytes) -> WorkbookMapping:  # type: ignore[no-untyped-de
 
 
 def test_a_clerk_makes_a_mapping_from_a_sample_and_reuses_it_for_next_file(
-    client, world, catalogue
+    client, world, catalogue, settings
 ):
     client.force_login(world.district_clerk)
     editor = client.get(_sample(client, office_book(STANDARD_ROWS)))
@@ -76,6 +76,8 @@ def test_a_clerk_makes_a_mapping_from_a_sample_and_reuses_it_for_next_file(
         "Số hộ",
     ]
     assert WorkbookMappingEvent.objects.filter(mapping=mapping, action="create").count() == 1
+    # The sample a mapping was saved from is deleted; the one only looked at is not (yet).
+    assert len(list((settings.DATA_DIR / "imports" / "samples").iterdir())) == 1
     assert "Xã Một A" in page and "Cộng" in page  # the form's unit, the skipped row
     job.refresh_from_db()
     assert job.status == ImportJob.Status.APPLIED, job.preview
