@@ -350,3 +350,46 @@ def test_rows_of_units_at_levels_the_mapping_does_not_read_are_skipped_and_liste
     assert {f.unit for f in read.forms} == {"01101", "01102"}
     # Read as the district's own figures, the subtotal is refused (not in its form).
     assert {r.line for r in refused.rejections} == {6}
+
+
+def test_a_sheet_with_one_column_per_organization_and_the_total_first(world, catalogue):
+    from openpyxl.styles import Alignment
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "HV 2021"
+    sheet["A1"] = "TỔNG HỢP SỐ HỘI VIÊN CÁC ĐOÀN THỂ NĂM 2021"
+    sheet.merge_cells("A1:D1")
+    sheet.append([])
+    sheet.append(["Đơn vị", "Hội Nông dân", "Hội LHPN\n(phụ nữ)", "Ghi chú"])
+    sheet["C3"].alignment = Alignment(wrap_text=True)
+    sheet.append(["TỔNG CỘNG:", "=B5+B6", "=C5+C6", None])
+    sheet.append(["XÃ MỘT A", "1.200", 950.0, "đủ"])
+    sheet.append(["x. một b\u00a0", 300, "-", None])
+    sheet.append([None, None, None, None])
+    sheet.append(["Người lập biểu", None, None, "Nguyễn Văn A"])
+    out = io.BytesIO()
+    book.save(out)
+    data = out.getvalue()
+    grid = workbook_grids(io.BytesIO(data))[0]
+    mapping = workbook_mapping_save(
+        actor=world.district_clerk, unit=world.district_one, name="Hội viên", sample=grid,
+        header_row=3, first_data_row=4, unit_column="A",
+        columns=[ColumnChoice("B", "members", "hnd"), ColumnChoice("C", "members", "hlhpn")],
+        skip_labels=["Tổng cộng"],
+    )  # fmt: skip
+
+    summary = run(world.district_clerk, mapping, data, dry_run=False)
+
+    assert summary.applied, (summary.file_error, summary.rejections)
+    stored = _stored()
+    assert stored[("members", "hnd", "01101", "2021")] == 1200
+    assert stored[("members", "hlhpn", "01101", "2021")] == 950
+    assert stored[("members", "hnd", "01102", "2021")] == 300
+    assert [(r.line, r.label) for r in summary.skipped_rows] == [
+        (4, "TỔNG CỘNG:"),
+        (7, ""),
+        (8, "Người lập biểu"),
+    ]
+    assert mapping.columns[1]["header"] == "Hội LHPN\n(phụ nữ)"
+    assert "D (Ghi chú)" in summary.described
