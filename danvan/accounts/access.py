@@ -216,7 +216,8 @@ def organization_for_user(user: AnyUser, pk: Any, *, write: bool = False) -> Org
 
 def workbook_mappings_visible_to(user: AnyUser) -> QuerySet[WorkbookMapping]:
     """Mappings a user may use: those of units in scope, and those shared with the user's
-    home unit or a unit above it. A mapping holds a layout, never figures."""
+    home unit or a unit above it; for a user restricted to one organization, not those made
+    by users of another. A mapping holds a layout, never figures."""
     from danvan.datasets.exchange.models import WorkbookMapping
 
     active = _active(user)
@@ -230,10 +231,16 @@ def workbook_mappings_visible_to(user: AnyUser) -> QuerySet[WorkbookMapping]:
     above = AdministrativeUnit.objects.filter(
         version_id=home.version_id, code__in=[*home.ancestor_codes, home.code]
     )
-    return WorkbookMapping.objects.filter(
+    visible = WorkbookMapping.objects.filter(
         Q(unit__version_id=home.version_id, unit__path__startswith=home.path)
         | Q(shared_with__in=above)
-    ).distinct()
+    )
+    if active.organization_type_id is not None:
+        # A mapping made for another organization's figures is not this user's to use.
+        visible = visible.filter(
+            Q(organization_type__isnull=True) | Q(organization_type_id=active.organization_type_id)
+        )
+    return visible.distinct()
 
 
 def can_change_workbook_mapping(user: AnyUser, mapping: WorkbookMapping) -> bool:

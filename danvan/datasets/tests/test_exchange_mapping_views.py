@@ -169,3 +169,34 @@ def test_deleting_a_mapping_is_audited_and_keeps_the_figures(client, world, cata
     assert event.mapping_name == "Mẫu báo cáo huyện" and event.user == world.district_clerk
     assert event.detail["columns"][0]["element"] == "members"
     assert snapshot() == before
+
+
+def test_a_mapping_of_one_organization_is_not_offered_to_another(client, world, catalogue):
+    from danvan.accounts.models import User
+    from danvan.accounts.services import user_create
+    from danvan.organizations.models import OrganizationType
+
+    def clerk(name: str, code: str) -> User:
+        user = user_create(
+            actor=None, username=name, password="pw-for-tests-1", role=User.Role.DATA_CLERK,
+            home_unit=world.district_one,
+        )  # fmt: skip
+        user.organization_type = OrganizationType.objects.get(code=code)
+        user.save()
+        return user
+
+    farmers, women = clerk("hnd.clerk", "hnd"), clerk("hlhpn.clerk", "hlhpn")
+    client.force_login(farmers)
+    editor = _sample(client, office_book(STANDARD_ROWS))
+    token = editor.split("sample=")[1]
+    fields = {k: v for k, v in FIELDS.items() if not k.endswith("-E")}
+    client.post("/figures/exchange/workbooks/new/", {"sample": token, **fields})
+    mapping = WorkbookMapping.objects.get()
+    client.force_login(women)
+
+    page = client.get("/figures/exchange/workbooks/")
+    detail = client.get(f"/figures/exchange/workbooks/{mapping.pk}/")
+
+    assert mapping.organization_type.code == "hnd"
+    assert "Mẫu báo cáo huyện" not in page.content.decode()
+    assert detail.status_code == 404
