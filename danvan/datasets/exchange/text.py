@@ -78,13 +78,11 @@ def unicode_to_tcvn3(text: str) -> str:
 
 
 # VNI (fonts VNI-Times): a base letter followed by a separate tone or shape byte, which a
-# Latin-1 reader shows as 'Hoäi Noâng daân' for 'Hội Nông dân'. Unicode Vietnamese never
-# puts these letters right after a vowel.
+# Latin-1 reader shows as 'Hoäi Noâng daân' for 'Hội Nông dân'. Unicode Vietnamese puts
+# few of these letters right after a vowel (khoá, quân: `_UNICODE_PAIRS` below).
 _VNI_PAIR = re.compile(r"[aeiouy][øùûõïâêáàåãäéèúüë]|[AEIOUY][ØÙÛÕÏÂÊÁÀÅÃÄÉÈÚÜË]")
 # TCVN3's 'vÒ' (về): a code that reads as a capital right after a small letter; VNI never.
 _TCVN3_CASE = re.compile(r"[a-z][ÀÁÂÃÄÅÆÈÉÊËÌÍÎÏÒÓÔÕÖØÙÚÛÜ]")
-# VIQR (RFC 1456): tones typed as ASCII after the vowel, 'Ho^.i No^ng da^n'.
-_VIQR_MARK = re.compile(r"[aeoAEO]\^|[aAoOuU]\+|[aA]\(|[aeiouyAEIOUY][`?~][a-zA-Z]|\bdd[aeiou]")
 
 
 def looks_like_vni(text: str) -> bool:
@@ -94,11 +92,6 @@ def looks_like_vni(text: str) -> bool:
         and len(_VNI_PAIR.findall(text)) >= 2
         and not _TCVN3_CASE.search(text)
     )
-
-
-def looks_like_viqr(text: str) -> bool:
-    """Two VIQR tone or shape marks in ASCII text."""
-    return text.isascii() and len(_VIQR_MARK.findall(text)) >= 2
 
 
 class LegacyTextError(ValueError):
@@ -214,14 +207,13 @@ def clean_text(text: str) -> tuple[str, bool]:
     TCVN3, VNI and VIQR are converted when the text itself proves its encoding: TCVN3 by
     its own characters; VNI by marks that no Unicode text puts after a vowel ('Hoäi Noâng
     daân'), every mark fitting its letter; VIQR by shape marks or 'dd' in ASCII text
-    ('Ho^.i No^ng da^n'). Text that looks like VNI but does not convert cleanly is refused
-    (`LegacyTextError`); anything else is left alone.
+    ('Ho^.i No^ng da^n'), two such marks at least. Text that looks like VNI but does not
+    convert cleanly is refused (`LegacyTextError`); anything else is left alone.
     """
     if text.isascii():
-        if looks_like_viqr(text):
-            converted, strong = viqr_to_unicode(text)
-            if strong:
-                return converted, True
+        converted, strong = viqr_to_unicode(text)
+        if strong >= 2:
+            return converted, True
         return text, False
     if not _has_unicode_vietnamese(text) and not any("\xa1" <= ch <= "\xbf" for ch in text):
         try:

@@ -22,6 +22,8 @@ LEGACY = [
     # VIQR (RFC 1456): ASCII marks after the vowel.
     (b"Ho^.i No^ng da^n dda~ kie^?m tra", "Hội Nông dân đã kiểm tra"),
     (b"Thu+o+`ng tru+.c Ma(.t tra^.n", "Thường trực Mặt trận"),
+    (b"Ha` No^.i.", "Hà Nội."),  # the last '.' follows the word's tone: punctuation
+    (b"Co' pha?i ho^.i vie^n kho^ng?", "Có phải hội viên không?"),
 ]
 
 
@@ -39,7 +41,8 @@ def test_legacy_text_is_converted_on_its_evidence(raw, unicode):
         "Hội Nông dân",
         "café crème",
         "Is it ok? Yes.",
-        "Ha` No^.i.",  # one VIQR-like mark is not evidence enough
+        "Ha No^i.",  # one VIQR-like mark is not evidence enough
+        "a^b^c, x~y, e.g. 2^10",
     ],
 )
 def test_text_without_evidence_is_left_alone(text):
