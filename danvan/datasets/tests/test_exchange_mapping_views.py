@@ -200,3 +200,21 @@ def test_a_mapping_of_one_organization_is_not_offered_to_another(client, world, 
     assert mapping.organization_type.code == "hnd"
     assert "Mẫu báo cáo huyện" not in page.content.decode()
     assert detail.status_code == 404
+
+
+def test_a_mapping_is_changed_from_a_new_sample_and_the_change_audited(client, world, catalogue):
+    client.force_login(world.district_clerk)
+    mapping = _make(client, office_book(STANDARD_ROWS))
+    editor_url = _sample(client, office_book(STANDARD_ROWS), mapping=mapping.pk)
+    token = editor_url.split("sample=")[1].split("&")[0]
+
+    editor = client.get(editor_url).content.decode()
+    client.post(
+        "/figures/exchange/workbooks/new/",
+        {"sample": token, "mapping": mapping.pk, **FIELDS, "element-D": "", "option-D": ""},
+    )
+
+    assert 'value="members" selected' in editor  # the stored choices are shown
+    mapping.refresh_from_db()
+    assert [c["column"] for c in mapping.columns] == ["C", "E"]
+    assert list(mapping.events.values_list("action", flat=True)) == ["update", "create"]
