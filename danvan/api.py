@@ -67,7 +67,13 @@ api.add_router("/", figures_router)
 
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
-    return error_response(400, "invalid", " ".join(error.messages))
+    # A parameter danvan does not read is named as such, not as an invalid value.
+    code = (
+        "unsupported_parameter"
+        if getattr(error, "code", "") == "unsupported_parameter"
+        else "invalid"
+    )
+    return error_response(400, code, " ".join(error.messages))
 
 
 @api.exception_handler(OutOfScope)

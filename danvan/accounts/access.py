@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
@@ -20,6 +20,7 @@ from danvan.geography.queries import AdministrativeUnitQuerySet
 from danvan.organizations.models import Organization
 
 if TYPE_CHECKING:
+    from danvan.datasets.exchange.models import WorkbookMapping
     from danvan.datasets.models import Submission
     from danvan.indicators.models import Resolution
 
@@ -211,6 +212,58 @@ def organization_for_user(user: AnyUser, pk: Any, *, write: bool = False) -> Org
     if write and not can_change_organization(user, organization):
         raise PermissionDenied("You may not change this organization.")
     return organization
+
+
+def workbook_mappings_visible_to(user: AnyUser) -> QuerySet[WorkbookMapping]:
+    """Mappings a user may use: those of units in scope, and those shared with the user's
+    home unit or a unit above it; for a user restricted to one organization, not those made
+    by users of another. A mapping holds a layout, never figures."""
+    from danvan.datasets.exchange.models import WorkbookMapping
+
+    active = _active(user)
+    if active is None:
+        return WorkbookMapping.objects.none()
+    if active.is_superuser:
+        return WorkbookMapping.objects.all()
+    home = active.home_unit
+    if home is None:
+        return WorkbookMapping.objects.none()
+    above = AdministrativeUnit.objects.filter(
+        version_id=home.version_id, code__in=[*home.ancestor_codes, home.code]
+    )
+    visible = WorkbookMapping.objects.filter(
+        Q(unit__version_id=home.version_id, unit__path__startswith=home.path)
+        | Q(shared_with__in=above)
+    )
+    if active.organization_type_id is not None:
+        # A mapping made for another organization's figures is not this user's to use.
+        visible = visible.filter(
+            Q(organization_type__isnull=True) | Q(organization_type_id=active.organization_type_id)
+        )
+    return visible.distinct()
+
+
+def can_change_workbook_mapping(user: AnyUser, mapping: WorkbookMapping) -> bool:
+    """Change, share or delete: who may write the figures of the mapping's unit, within
+    the organization restriction of the mapping's maker."""
+    active = _active(user)
+    if active is None or not can_change_unit(active, mapping.unit):
+        return False
+    return active.is_superuser or active.organization_type_id in (
+        None,
+        mapping.organization_type_id,
+    )
+
+
+def workbook_mapping_for_user(user: AnyUser, pk: Any, *, write: bool = False) -> WorkbookMapping:
+    """A mapping the user may use (or change); any other is not found."""
+    try:
+        mapping = workbook_mappings_visible_to(user).select_related("unit").get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError) as error:
+        raise Http404("No such mapping") from error
+    if write and not can_change_workbook_mapping(user, mapping):
+        raise PermissionDenied("You may not change this mapping.")
+    return mapping
 
 
 def users_visible_to(user: AnyUser) -> QuerySet[User]:

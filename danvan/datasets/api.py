@@ -22,7 +22,12 @@ from danvan.datasets.exchange import jobs
 from danvan.datasets.exchange.options import OptionError, options_parse
 from danvan.datasets.exchange.parsers import FileError, JsonSource, source_open
 from danvan.datasets.exchange.pipeline import ImportSummary, values_import, version_for
-from danvan.datasets.exchange.writers import Selection, csv_chunks, export_values, json_chunks
+from danvan.datasets.exchange.writers import (
+    ExportQuery,
+    csv_chunks,
+    export_query_values,
+    json_chunks,
+)
 from danvan.datasets.models import DataElement, DataSet, Period, Submission
 from danvan.datasets.queries import EntryForm, completeness_for, period_get
 from danvan.geography.models import AdministrativeUnit
@@ -244,26 +249,78 @@ class DataValueSetOut(Schema):
 
 
 class DataValueSetQuery(Schema):
-    dataSet: str
-    period: str
-    orgUnit: str
+    """DHIS2's export parameters; `dataSet`, `period` and `orgUnit` may be repeated."""
+
+    dataSet: list[str]
+    orgUnit: list[str]
+    period: list[str] = []
+    startDate: datetime.date | None = None
+    endDate: datetime.date | None = None
     children: bool = False
+    lastUpdated: str | None = None
+
+
+EXPORT_PARAMETERS = frozenset(DataValueSetQuery.model_fields)
+
+
+def _last_updated(raw: str) -> datetime.datetime:
+    """DHIS2 takes a date or a date and time (ISO 8601); a time without zone is local."""
+    try:
+        moment = datetime.datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+    except ValueError as error:
+        raise ValidationError(
+            f"lastUpdated {raw[:40]!r} is not a date (2026-01-31) or a date and time "
+            "(2026-01-31T08:00:00)."
+        ) from error
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _export_query(request: HttpRequest, filters: DataValueSetQuery) -> ExportQuery:
+    """The query, every parameter honoured or refused by name, every unit scope-checked."""
+    unknown = sorted(set(request.GET) - EXPORT_PARAMETERS)
+    if unknown:
+        raise ValidationError(
+            f"Unknown or unsupported parameter(s): {', '.join(n[:40] for n in unknown[:10])}. "
+            f"Supported: {', '.join(sorted(EXPORT_PARAMETERS))}.",
+            code="unsupported_parameter",
+        )
+    periods = tuple(dict.fromkeys(_period(p) for p in filters.period))
+    dates = (filters.startDate, filters.endDate)
+    if periods and any(dates):
+        raise ValidationError("Give period, or startDate and endDate, not both.")
+    if any(dates) and not all(dates):
+        raise ValidationError("startDate and endDate go together: give both.")
+    if filters.startDate and filters.endDate and filters.startDate > filters.endDate:
+        raise ValidationError("startDate is after endDate.")
+    last_updated = _last_updated(filters.lastUpdated) if filters.lastUpdated else None
+    if not periods and not any(dates) and last_updated is None:
+        raise ValidationError("Give period, startDate and endDate, or lastUpdated.")
+    if not filters.dataSet or not filters.orgUnit:
+        raise ValidationError("Give at least one dataSet and one orgUnit.")
+    return ExportQuery(
+        data_sets=tuple({d.pk: d for d in map(_data_set, filters.dataSet)}.values()),
+        roots=tuple({u.pk: u for u in (_unit(request, c) for c in filters.orgUnit)}.values()),
+        periods=periods,
+        start_date=filters.startDate,
+        end_date=filters.endDate,
+        children=filters.children,
+        last_updated=last_updated,
+    )
 
 
 @router.get("/dataValueSets", response={200: DataValueSetOut, **ERRORS})
 def data_value_set_get(
     request: HttpRequest, filters: Query[DataValueSetQuery]
 ) -> StreamingHttpResponse:
-    """The figures of a data set for a period at a unit (and, with children=true, below it),
-    as a DHIS2 dataValueSets document."""
+    """Figures as a DHIS2 dataValueSets document, with DHIS2's export parameters:
+    `dataSet`, `period` and `orgUnit` repeatable, `startDate`/`endDate` instead of
+    periods, `children=true` for the units below, `lastUpdated` for values changed since.
+    Any other parameter is refused by name."""
     user = access.request_user(request)
-    selection = Selection(
-        _data_set(filters.dataSet),
-        _period(filters.period),
-        _unit(request, filters.orgUnit),
-        filters.children,
-    )
-    body = json_chunks(export_values(user, selection), selection)
+    query = _export_query(request, filters)
+    body = json_chunks(export_query_values(user, query), query)
     return StreamingHttpResponse(body, content_type="application/json")
 
 
@@ -551,14 +608,9 @@ def data_value_set_csv(
 ) -> StreamingHttpResponse:
     """The same figures as DHIS2 CSV."""
     user = access.request_user(request)
-    selection = Selection(
-        _data_set(filters.dataSet),
-        _period(filters.period),
-        _unit(request, filters.orgUnit),
-        filters.children,
-    )
+    query = _export_query(request, filters)
     return StreamingHttpResponse(
-        csv_chunks(export_values(user, selection)), content_type="text/csv; charset=utf-8"
+        csv_chunks(export_query_values(user, query)), content_type="text/csv; charset=utf-8"
     )
 
 

@@ -33,4 +33,24 @@ urlpatterns = [
         name="exchange-job-progress",
     ),
     path("exchange/jobs/<int:pk>/apply/", exchange_views.exchange_job_apply, name="exchange-apply"),
+    path("exchange/workbooks/", exchange_views.workbook_mappings, name="workbook-mappings"),
+    path(
+        "exchange/workbooks/sample/",
+        exchange_views.workbook_sample_upload,
+        name="workbook-sample",
+    ),
+    path(
+        "exchange/workbooks/new/", exchange_views.workbook_mapping_new, name="workbook-mapping-new"
+    ),
+    path("exchange/workbooks/<int:pk>/", exchange_views.workbook_mapping, name="workbook-mapping"),
+    path(
+        "exchange/workbooks/<int:pk>/share/",
+        exchange_views.workbook_mapping_share_view,
+        name="workbook-mapping-share",
+    ),
+    path(
+        "exchange/workbooks/<int:pk>/delete/",
+        exchange_views.workbook_mapping_delete_view,
+        name="workbook-mapping-delete",
+    ),
 ]

@@ -22,9 +22,10 @@ from django.utils.translation import gettext as _
 
 from danvan.accounts import access
 from danvan.accounts.models import User
-from danvan.datasets.exchange.models import ImportJob
-from danvan.datasets.exchange.parsers import FileError, source_open
+from danvan.datasets.exchange.models import ImportJob, WorkbookMapping
+from danvan.datasets.exchange.parsers import FileError, Source, source_open
 from danvan.datasets.exchange.pipeline import ImportSummary, values_import
+from danvan.datasets.exchange.workbooks import MappedWorkbookSource, WorkbookLayout
 
 SUFFIXES = {
     ".csv": "csv",
@@ -60,11 +61,18 @@ def import_job_create(
     stream: IO[bytes],
     size: int | None,
     remote_address: str | None = None,
+    mapping: WorkbookMapping | None = None,
+    period: str = "",
 ) -> ImportJob:
-    """Store an upload (streamed in blocks) as a job waiting for its check."""
+    """Store an upload (streamed in blocks) as a job waiting for its check; an office's
+    own workbook is read through `mapping`, for `period` (or the one its title names)."""
     home = actor.home_unit
     if not actor.is_superuser and (home is None or not access.can_change_unit(actor, home)):
         raise PermissionDenied(_("You may not import figures."))
+    if mapping is not None:
+        mapping = access.workbook_mapping_for_user(actor, mapping.pk)
+        if Path(name).suffix.lower() != ".xlsx":
+            raise ValidationError(_("A workbook mapping reads .xlsx files only."))
     limit = max_upload_bytes()
     if size is not None and size > limit:
         raise ValidationError(too_large_message())
@@ -86,6 +94,8 @@ def import_job_create(
         size=written,
         format=SUFFIXES.get(suffix, ""),
         remote_address=remote_address,
+        mapping=mapping,
+        period=period.strip()[:16],
     )
 
 
@@ -107,6 +117,18 @@ def import_job_progress(job: ImportJob) -> int:
         return job.progress
 
 
+def _source(job: ImportJob, stream: IO[bytes]) -> Source:
+    if job.mapping_id is None:
+        return source_open(stream, name=job.original_name, size=job.size, fmt=job.format)
+    # Asked again: the mapping may have been unshared since the upload.
+    mapping = access.workbook_mappings_visible_to(job.user).filter(pk=job.mapping_id).first()
+    if mapping is None:
+        raise FileError("mapping", _("The workbook mapping is no longer available to you."))
+    return MappedWorkbookSource(
+        stream, job.size, layout=WorkbookLayout.of(mapping), actor=job.user, period=job.period
+    )
+
+
 def _run(job: ImportJob, *, apply: bool) -> ImportSummary:
     progress_file = _progress_path(job)
     last = [0.0]
@@ -120,7 +142,7 @@ def _run(job: ImportJob, *, apply: bool) -> ImportSummary:
         return summary
     with stream:
         try:
-            source = source_open(stream, name=job.original_name, size=job.size, fmt=job.format)
+            source = _source(job, stream)
         except FileError as error:
             summary = ImportSummary(dry_run=not apply)
             summary.file_error, summary.file_error_code = error.message, error.code

@@ -37,6 +37,17 @@ class ImportJob(models.Model):
     message = models.TextField(blank=True)
     # Where the upload (then the confirmation) came from: carried into every audit row.
     remote_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+    # An office's own workbook is read through a mapping, for the period given at upload
+    # (empty: the period its title names).
+    mapping = models.ForeignKey(
+        "exchange.WorkbookMapping",
+        verbose_name=_("workbook mapping"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    period = models.CharField(_("period"), max_length=16, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -153,3 +164,103 @@ class Dhis2Identifier(models.Model):
         """danvan's code of what this UID stands for (a GSO code for a unit)."""
         target = self.element or self.unit or self.organization_type or self.data_set
         return str(getattr(target, "code", ""))
+
+
+class WorkbookMapping(models.Model):
+    """How to read an office's own workbook: which sheet, which row holds the headers,
+    which column names the unit, which columns are which figures, which rows to skip.
+
+    Made once from a sample file and reused for every file of that layout. It belongs to
+    a unit (edited by those who may write its figures) and may be shared with other
+    units in its maker's scope, whose users may then use it, not change it.
+    """
+
+    unit = models.ForeignKey(
+        "geography.AdministrativeUnit",
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # The maker's organization restriction: only users of that organization may change it.
+    organization_type = models.ForeignKey(
+        "organizations.OrganizationType",
+        verbose_name=_("organization type"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    sheet = models.CharField(_("sheet"), max_length=100)
+    header_row = models.PositiveIntegerField(_("header row"))
+    first_data_row = models.PositiveIntegerField(_("first data row"))
+    unit_column = models.CharField(_("unit column"), max_length=3)
+    unit_header = models.CharField(_("unit column header"), max_length=300, blank=True)
+    # [{"column": "C", "header": "Tổng số hội viên", "element": "members", "option": "hnd"}]
+    columns = models.JSONField(_("figure columns"), default=list)
+    skip_labels = models.JSONField(_("rows to skip"), default=list, blank=True)
+    # Levels of the units whose rows are read (empty: all); rows of units at other levels
+    # (a district's subtotal among its communes) are skipped and listed.
+    unit_levels = models.JSONField(_("unit levels read"), default=list, blank=True)
+    shared_with = models.ManyToManyField(
+        "geography.AdministrativeUnit",
+        verbose_name=_("shared with"),
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("workbook mapping")
+        verbose_name_plural = _("workbook mappings")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "name"], name="workbook_mapping_unique_name_per_unit"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(first_data_row__gt=models.F("header_row")),
+                name="workbook_mapping_data_below_headers",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkbookMappingEvent(models.Model):
+    """Audit of a workbook mapping: who made, changed, shared or deleted it, and what it
+    said afterwards (kept when the mapping is deleted)."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        SHARE = "share", _("Sharing changed")
+        DELETE = "delete", _("Deleted")
+
+    mapping = models.ForeignKey(
+        WorkbookMapping, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    mapping_name = models.CharField(max_length=200)
+    unit = models.ForeignKey(
+        "geography.AdministrativeUnit", on_delete=models.CASCADE, related_name="+"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    remote_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("workbook mapping event")
+        verbose_name_plural = _("workbook mapping events")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.mapping_name}: {self.get_action_display()}"

@@ -82,6 +82,18 @@ class RawRow:
     problem: str = ""
     attribute: str = ""  # DHIS2 attributeOptionCombo
     deleted: bool = False
+    problem_code: str = ""  # the rejection code of `problem` ("malformed" if empty)
+
+
+@dataclass(slots=True)
+class SkippedRow:
+    """A row of a file that holds no figure to read (a total, a heading, a blank spacer):
+    listed in the preview with its reason, never dropped without a word."""
+
+    line: int
+    sheet: str
+    reason: str
+    label: str = ""
 
 
 def flag_parse(name: str, raw: Any) -> tuple[bool, str]:

@@ -31,7 +31,7 @@ from danvan.accounts import access
 from danvan.accounts.models import User
 from danvan.datasets.exchange.models import Dhis2Identifier
 from danvan.datasets.exchange.options import ImportOptions, OptionError, options_parse
-from danvan.datasets.exchange.parsers import FileError, RawRow
+from danvan.datasets.exchange.parsers import FileError, RawRow, SkippedRow
 from danvan.datasets.exchange.text import LegacyTextError, clean_text
 from danvan.datasets.models import (
     DataElement,
@@ -118,13 +118,14 @@ class ImportSummary:
     skipped: int = 0  # blank values: nothing to import
     ignored_deletes: int = 0  # deletes of values that do not exist
     rejected: int = 0
-    converted: int = 0  # texts converted from TCVN3
+    converted: int = 0  # texts converted from TCVN3, VNI or VIQR
     rule_errors: int = 0
     rule_warnings: int = 0
     outliers: int = 0
     rejections: list[Rejection] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     forms: list[FormTouched] = field(default_factory=list)
+    skipped_rows: list[SkippedRow] = field(default_factory=list)  # rows holding no figure
     options: dict[str, str] = field(default_factory=dict)
     described: str = ""  # how the file was read ("CSV, columns read by their names")
     file_error: str = ""
@@ -148,8 +149,15 @@ class ImportSummary:
         rejections = [Rejection(**r) for r in data.pop("rejections", [])]
         findings = [Finding(**f) for f in data.pop("findings", [])]
         forms = [FormTouched(**f) for f in data.pop("forms", [])]
+        skipped_rows = [SkippedRow(**s) for s in data.pop("skipped_rows", [])]
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        return cls(**known, rejections=rejections, findings=findings, forms=forms)
+        return cls(
+            **known,
+            rejections=rejections,
+            findings=findings,
+            forms=forms,
+            skipped_rows=skipped_rows,
+        )
 
     @property
     def ignored(self) -> int:
@@ -499,7 +507,7 @@ class _Context:
 def _check(ctx: _Context, row: RawRow, summary: ImportSummary) -> _Checked | None:
     """The row checked on its own, or None (rejected, or blank)."""
     if row.problem:
-        summary.reject(row, "malformed", row.problem)
+        summary.reject(row, row.problem_code or "malformed", row.problem)
         return None
     row.element, row.period, row.unit = row.element.strip(), row.period.strip(), row.unit.strip()
     row.option, row.attribute = row.option.strip(), row.attribute.strip()
@@ -1100,6 +1108,7 @@ def values_import(
                     progress(summary.rows)
             if summary.rows == 0:
                 _document_apply(ctx, rows, summary)
+            summary.skipped_rows = list(getattr(rows, "skipped_rows", []))[:MAX_REPORTED]
             if summary.rows - summary.skipped == 0:
                 raise FileError(
                     "no_figures",

@@ -1,5 +1,6 @@
-"""Text coming from files: Unicode NFC, and legacy TCVN3 (ABC, fonts .VnTime) detected
-and converted.
+"""Text coming from files: Unicode NFC, and the legacy Vietnamese encodings TCVN3 (ABC,
+fonts .VnTime), VNI (VNI-Windows fonts) and VIQR (RFC 1456) detected by evidence in the
+text and converted; never guessed.
 
 Old Excel files typed with the .VnTime fonts hold Vietnamese letters as Latin-1 look-alikes
 ('Hµ Néi' for 'Hà Nội'). The table below is TCVN 5712:1993 (VN3): one byte per lower-case
@@ -77,13 +78,11 @@ def unicode_to_tcvn3(text: str) -> str:
 
 
 # VNI (fonts VNI-Times): a base letter followed by a separate tone or shape byte, which a
-# Latin-1 reader shows as 'Hoäi Noâng daân' for 'Hội Nông dân'. Unicode Vietnamese never
-# puts these letters right after a vowel.
+# Latin-1 reader shows as 'Hoäi Noâng daân' for 'Hội Nông dân'. Unicode Vietnamese puts
+# few of these letters right after a vowel (khoá, quân: `_UNICODE_PAIRS` below).
 _VNI_PAIR = re.compile(r"[aeiouy][øùûõïâêáàåãäéèúüë]|[AEIOUY][ØÙÛÕÏÂÊÁÀÅÃÄÉÈÚÜË]")
 # TCVN3's 'vÒ' (về): a code that reads as a capital right after a small letter; VNI never.
 _TCVN3_CASE = re.compile(r"[a-z][ÀÁÂÃÄÅÆÈÉÊËÌÍÎÏÒÓÔÕÖØÙÚÛÜ]")
-# VIQR (RFC 1456): tones typed as ASCII after the vowel, 'Ho^.i No^ng da^n'.
-_VIQR_MARK = re.compile(r"[aeoAEO]\^|[aAoOuU]\+|[aA]\(|[aeiouyAEIOUY][`?~][a-zA-Z]|\bdd[aeiou]")
 
 
 def looks_like_vni(text: str) -> bool:
@@ -95,28 +94,136 @@ def looks_like_vni(text: str) -> bool:
     )
 
 
-def looks_like_viqr(text: str) -> bool:
-    """Two VIQR tone or shape marks in ASCII text."""
-    return text.isascii() and len(_VIQR_MARK.findall(text)) >= 2
-
-
 class LegacyTextError(ValueError):
-    """Text in a legacy encoding danvan recognises but does not convert."""
+    """Text in a legacy encoding danvan recognises but cannot convert without guessing."""
+
+
+# --- VNI (VNI-Windows fonts) ------------------------------------------------------------------
+# A base letter then a mark byte (as the Latin-1 character Excel shows): a tone alone, a
+# circumflex (a e o) or a breve (a) with or without a tone; ơ ư đ and the toned i's are
+# single bytes.
+_ACUTE, _GRAVE, _HOOK, _TILDE, _DOT = "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"
+_VNI_TONES = {"ù": _ACUTE, "ø": _GRAVE, "û": _HOOK, "õ": _TILDE, "ï": _DOT}
+_VNI_CIRCUMFLEX = {"â": "", "á": _ACUTE, "à": _GRAVE, "å": _HOOK, "ã": _TILDE, "ä": _DOT}
+_VNI_BREVE = {"ê": "", "é": _ACUTE, "è": _GRAVE, "ú": _HOOK, "ü": _TILDE, "ë": _DOT}
+_VNI_LETTERS = {"ô": "ơ", "ö": "ư", "ñ": "đ", "æ": "ỉ", "ó": "ĩ", "ò": "ị"}
+_VNI_MARKS: dict[str, tuple[str, str, str]] = {}  # mark -> (shape, tone, bases it fits)
+for _mark, _tone in _VNI_TONES.items():
+    _VNI_MARKS[_mark] = ("", _tone, "aeiouyơư")
+for _mark, _tone in _VNI_CIRCUMFLEX.items():
+    _VNI_MARKS[_mark] = ("\u0302", _tone, "aeo")
+for _mark, _tone in _VNI_BREVE.items():
+    _VNI_MARKS[_mark] = ("\u0306", _tone, "a")
+# Vowel + letter pairs Unicode Vietnamese writes too (khoá, quà, quân, quê, muôn, tiên,
+# yên): alone they prove nothing; any other vowel + VNI mark cannot be Unicode.
+_UNICODE_PAIRS = frozenset(
+    {"oà", "oá", "oã", "oè", "oé", "uà", "uá", "uâ", "uê", "uè", "ué", "iê", "yê"}
+)
+_VNI_ONLY = frozenset("ñöæøûïäåëü")
+
+
+def vni_to_unicode(text: str) -> tuple[str, int]:
+    """(Unicode NFC text, how many VNI marks prove it was VNI), or `LegacyTextError` when a
+    mark follows a letter it cannot mark (then it is not VNI, or not only VNI)."""
+    out: list[str] = []
+    strong = 0
+    for ch in text:
+        lower = ch.lower()
+        upper = ch != lower
+        if lower in _VNI_MARKS and out and out[-1].lower() in _VNI_MARKS[lower][2]:
+            shape, tone, _bases = _VNI_MARKS[lower]
+            base = out[-1]
+            if (base.isupper() and base.lower() != base) != upper:
+                raise LegacyTextError("VNI")
+            if (base.lower() + lower) not in _UNICODE_PAIRS:
+                strong += 1
+            out[-1] = unicodedata.normalize("NFC", base + shape + tone)
+        elif lower in _VNI_MARKS and lower not in "ùõ" and lower not in _VNI_LETTERS:
+            # A circumflex or breve mark after a consonant: not VNI.
+            raise LegacyTextError("VNI")
+        elif lower in _VNI_LETTERS:
+            if lower in _VNI_ONLY:
+                strong += 1
+            letter = _VNI_LETTERS[lower]
+            out.append(letter.upper() if upper else letter)
+        else:
+            out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out)), strong
+
+
+# --- VIQR (RFC 1456) --------------------------------------------------------------------------
+_VIQR_TONES = {"'": _ACUTE, "`": _GRAVE, "?": _HOOK, "~": _TILDE, ".": _DOT}
+_VIQR_SHAPES = {"^": ("\u0302", "aeo"), "(": ("\u0306", "a"), "+": ("\u031b", "ou")}
+_VOWELS = "aeiouy"
+
+
+def viqr_to_unicode(text: str) -> tuple[str, int]:
+    """(Unicode NFC text, how many marks no ASCII text would have: a circumflex, breve or
+    horn after its vowel, a grave or tilde after a vowel, 'dd' opening a word).
+
+    As RFC 1456: a mark right after its vowel, a backslash before a mark keeps it literal;
+    a word takes one tone, so a '.' or '?' after a word's tone is punctuation.
+    """
+    out: list[str] = []
+    strong = 0
+    toned = False  # the current word has its tone
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text) and text[i + 1] in "'`?~.^(+":
+            out.append(text[i + 1])
+            i += 2
+            continue
+        opens_word = i == 0 or not text[i - 1].isalpha()
+        if ch in "dD" and text[i : i + 2].lower() == "dd" and opens_word:
+            out.append("Đ" if ch == "D" else "đ")
+            strong += 1
+            i += 2
+            continue
+        if ch.lower() in _VOWELS:
+            letter = ch
+            i += 1
+            if i < len(text) and text[i] in _VIQR_SHAPES and ch.lower() in _VIQR_SHAPES[text[i]][1]:
+                letter += _VIQR_SHAPES[text[i]][0]
+                strong += 1
+                i += 1
+            if i < len(text) and text[i] in _VIQR_TONES and not toned:
+                letter += _VIQR_TONES[text[i]]
+                strong += text[i] in "`~"
+                toned = True
+                i += 1
+            out.append(unicodedata.normalize("NFC", letter))
+            continue
+        if not ch.isalpha():
+            toned = False
+        out.append(ch)
+        i += 1
+    return unicodedata.normalize("NFC", "".join(out)), strong
 
 
 def clean_text(text: str) -> tuple[str, bool]:
-    """(NFC text, whether it was converted from TCVN3).
+    """(NFC text, whether it was converted from a legacy encoding).
 
-    TCVN3 is converted; VNI and VIQR are recognised by evidence and refused
-    (`LegacyTextError`) rather than turned into wrong letters; anything else is left alone.
+    TCVN3, VNI and VIQR are converted when the text itself proves its encoding: TCVN3 by
+    its own characters; VNI by marks that no Unicode text puts after a vowel ('Hoäi Noâng
+    daân'), every mark fitting its letter; VIQR by shape marks or 'dd' in ASCII text
+    ('Ho^.i No^ng da^n'), two such marks at least. Text that looks like VNI but does not
+    convert cleanly is refused (`LegacyTextError`); anything else is left alone.
     """
-    if looks_like_viqr(text):
-        raise LegacyTextError("VIQR")
     if text.isascii():
+        converted, strong = viqr_to_unicode(text)
+        if strong >= 2:
+            return converted, True
         return text, False
-    # TCVN3 puts its commonest letters (à á ạ ă â đ ê ô ơ ư…) at 0xA1-0xBF, where VNI has none.
-    if looks_like_vni(text) and not any("\xa1" <= ch <= "\xbf" for ch in text):
-        raise LegacyTextError("VNI")
+    if not _has_unicode_vietnamese(text) and not any("\xa1" <= ch <= "\xbf" for ch in text):
+        try:
+            converted, strong = vni_to_unicode(text)
+        except LegacyTextError:
+            if looks_like_vni(text):
+                raise
+        else:
+            if strong and (strong >= 2 or len(_VNI_PAIR.findall(text)) >= 2):
+                return converted, True
     if looks_like_tcvn3(text):
         return tcvn3_to_unicode(text), True
     return unicodedata.normalize("NFC", text), False

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -68,32 +69,82 @@ class ExportValue:
     updated_at: datetime.datetime
 
 
+@dataclass(frozen=True)
+class ExportQuery:
+    """DHIS2's dataValueSets export parameters: one or more data sets, periods (or a date
+    span: the periods lying within it, or any period when only `last_updated` is given),
+    units (each with its subtree when `children`), values changed since `last_updated`."""
+
+    data_sets: tuple[DataSet, ...]
+    roots: tuple[AdministrativeUnit, ...]
+    periods: tuple[Period, ...] = ()
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+    children: bool = False
+    last_updated: datetime.datetime | None = None
+
+    @classmethod
+    def of(cls, selection: Selection) -> ExportQuery:
+        return cls(
+            (selection.data_set,),
+            (selection.root,),
+            (selection.period,),
+            children=selection.children,
+        )
+
+    @property
+    def selection(self) -> Selection | None:
+        """The one (data set, period, unit) of the query, if it names exactly one."""
+        if len(self.data_sets) == 1 and len(self.periods) == 1 and len(self.roots) == 1:
+            return Selection(self.data_sets[0], self.periods[0], self.roots[0], self.children)
+        return None
+
+
 def export_values(actor: User | None, selection: Selection) -> Iterator[ExportValue]:
     """Values of the selection that `actor` may see (None: the system, everything).
 
     The caller has checked that `actor` may see `selection.root`.
     """
-    units = selection.units(actor)
-    element_ids = DataSetElement.objects.filter(section__data_set=selection.data_set).values_list(
+    return export_query_values(actor, ExportQuery.of(selection))
+
+
+def export_query_values(actor: User | None, query: ExportQuery) -> Iterator[ExportValue]:
+    """Values of the query that `actor` may see (None: the system, everything), each once
+    however many of the query's units or data sets it falls under.
+
+    The caller has checked that `actor` may see every root of the query.
+    """
+    unit_filter = Q()
+    for root in query.roots:
+        if query.children:
+            unit_filter |= Q(version_id=root.version_id, path__startswith=root.path)
+        else:
+            unit_filter |= Q(pk=root.pk)
+    base = access.units_visible_to(actor) if actor is not None else AdministrativeUnit.objects.all()
+    units = base.filter(unit_filter) if query.roots else base.none()
+    element_ids = DataSetElement.objects.filter(section__data_set__in=query.data_sets).values_list(
         "element_id", flat=True
     )
-    rows = (
-        DataValue.objects.filter(
-            period=selection.period, element_id__in=element_ids, unit__in=units
+    rows = DataValue.objects.filter(element_id__in=element_ids, unit__in=units)
+    if query.periods:
+        rows = rows.filter(period__in=query.periods)
+    elif query.start_date is not None and query.end_date is not None:
+        rows = rows.filter(
+            period__start_date__gte=query.start_date,
+            period__end_date__lte=query.end_date,
+            period__type__in={d.period_type for d in query.data_sets},
         )
-        .order_by("unit__path", "organization_type__sort_order", "element__code")
-        .values_list(
-            "element__code",
-            "organization_type__code",
-            "unit__code",
-            "value",
-            "comment",
-            "stored_by__username",
-            "updated_at",
-            "unit_id",
-            "organization_type_id",
-        )
-    )
+    elif query.last_updated is None:
+        return
+    if query.last_updated is not None:
+        rows = rows.filter(updated_at__gte=query.last_updated)
+    listed = rows.order_by(
+        "unit__path", "period__start_date", "period_id", "organization_type__sort_order",
+        "element__code",
+    ).values_list(
+        "element__code", "organization_type__code", "unit__code", "value", "comment",
+        "stored_by__username", "updated_at", "unit_id", "organization_type_id", "period_id",
+    )  # fmt: skip
     allowed: set[tuple[int, int]] | None = None
     if actor is not None and not actor.is_superuser:
         allowed = set(
@@ -101,16 +152,16 @@ def export_values(actor: User | None, selection: Selection) -> Iterator[ExportVa
             .filter(unit__in=units)
             .values_list("unit_id", "type_id")
         )
-    for code, option, unit, value, comment, who, when, unit_id, option_id in rows.iterator(
-        chunk_size=5000
-    ):
+    for (
+        code, option, unit, value, comment, who, when, unit_id, option_id, period_id,
+    ) in listed.iterator(chunk_size=5000):  # fmt: skip
         if allowed is not None and option_id is not None and (unit_id, option_id) not in allowed:
             continue
         yield ExportValue(
             code,
             option or DEFAULT_OPTION,
             unit,
-            selection.period.id,
+            period_id,
             value,
             comment,
             who or "",
@@ -163,15 +214,24 @@ def complete_date(selection: Selection) -> str:
     return submitted.date().isoformat() if submitted else ""
 
 
-def json_chunks(values: Iterator[ExportValue], selection: Selection) -> Iterator[str]:
-    """A DHIS2 dataValueSets document, streamed."""
-    head = {
-        "dataSet": selection.data_set.code,
-        "period": selection.period.id,
-        "orgUnit": selection.root.code,
-        "completeDate": complete_date(selection),
-    }
-    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "dataValues": ['
+def json_chunks(values: Iterator[ExportValue], selection: Selection | ExportQuery) -> Iterator[str]:
+    """A DHIS2 dataValueSets document, streamed. The document names the data set, period
+    and unit only when the query has exactly one of each (each value names its own)."""
+    if isinstance(selection, ExportQuery):
+        query, single = selection, selection.selection
+    else:
+        query, single = ExportQuery.of(selection), selection
+    head: dict[str, str] = {}
+    if len(query.data_sets) == 1:
+        head["dataSet"] = query.data_sets[0].code
+    if len(query.periods) == 1:
+        head["period"] = query.periods[0].id
+    if len(query.roots) == 1:
+        head["orgUnit"] = query.roots[0].code
+    if single is not None:
+        head["completeDate"] = complete_date(single)
+    opening = json.dumps(head, ensure_ascii=False)[:-1]
+    yield opening + (', "dataValues": [' if head else '"dataValues": [')
     first = True
     parts: list[str] = []
     for item in values:

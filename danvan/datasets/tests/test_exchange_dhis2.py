@@ -214,8 +214,20 @@ def test_a_semicolon_csv_from_vietnamese_excel_is_recognised(world, figures):
     assert summary.applied and _stored("dialogues") == 5
 
 
-def test_a_vni_comment_is_refused_not_converted(world, figures):
+def test_a_vni_comment_is_converted_on_its_evidence(world, figures):
+    from danvan.datasets.models import DataValue
+
     data = _json(_value(value="6", comment="Hoäi Noâng daân ñaõ kieåm tra"))
+
+    summary = import_bytes(world.district_clerk, data)
+
+    assert summary.applied and summary.converted == 1
+    stored = DataValue.objects.get(element__code="dialogues", unit__code="01101")
+    assert stored.comment == "Hội Nông dân đã kiểm tra"
+
+
+def test_a_comment_mixing_vni_and_unicode_is_refused_not_guessed(world, figures):
+    data = _json(_value(value="6", comment="Hoäi Noâng daân: cân"))
 
     summary = import_bytes(world.district_clerk, data)
 

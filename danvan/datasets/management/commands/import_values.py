@@ -8,17 +8,21 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.http import Http404
 
+from danvan.accounts import access
 from danvan.accounts.models import User
 from danvan.datasets.exchange.options import OptionError, options_parse
-from danvan.datasets.exchange.parsers import FileError, source_open
+from danvan.datasets.exchange.parsers import FileError, Source, source_open
 from danvan.datasets.exchange.pipeline import ImportSummary, values_import
+from danvan.datasets.exchange.workbooks import MappedWorkbookSource, WorkbookLayout
 
 
 class Command(BaseCommand):
     help = (
-        "Import figures (DHIS2 CSV, dataValueSets JSON or a danvan Excel template) with the "
-        "rights of --user. All or nothing: one rejected row and nothing is written."
+        "Import figures (DHIS2 CSV, JSON, XML, ADX, a danvan Excel template, or an office's "
+        "workbook through --mapping) with the rights of --user. "
+        "All or nothing: one rejected row and nothing is written."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -34,6 +38,14 @@ class Command(BaseCommand):
             metavar="NAME=VALUE",
             help="a DHIS2 import option (importStrategy=DELETE, idScheme=UID, …); repeatable",
         )
+        parser.add_argument(
+            "--mapping",
+            default="",
+            help="read an office's own workbook through this workbook mapping (id)",
+        )
+        parser.add_argument(
+            "--period", default="", help="with --mapping: the period (default: the title's)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -48,9 +60,24 @@ class Command(BaseCommand):
             raise CommandError(f"No file {path}.")
         size = path.stat().st_size
         started = time.monotonic()
-        with path.open("rb") as stream:
+        layout = None
+        if options["mapping"]:
             try:
-                source = source_open(stream, name=path.name, size=size, fmt=options["format"])
+                mapping = access.workbook_mapping_for_user(user, options["mapping"])
+            except Http404 as error:
+                raise CommandError(
+                    f"No workbook mapping {options['mapping']!r} for this user."
+                ) from error
+            layout = WorkbookLayout.of(mapping)
+        with path.open("rb") as stream:
+            source: Source
+            try:
+                if layout is not None:
+                    source = MappedWorkbookSource(
+                        stream, size, layout=layout, actor=user, period=options["period"]
+                    )
+                else:
+                    source = source_open(stream, name=path.name, size=size, fmt=options["format"])
             except FileError as error:
                 raise CommandError(error.message) from error
 
@@ -92,12 +119,15 @@ class Command(BaseCommand):
             f" ({summary.seconds:.1f} s)"
         )
         if summary.converted:
-            out.write(f"{summary.converted} texts converted from TCVN3 to Unicode")
+            out.write(f"{summary.converted} texts converted from TCVN3, VNI or VIQR to Unicode")
         for rejection in summary.rejections[:50]:
             where = f"{rejection.sheet}!{rejection.line}" if rejection.sheet else rejection.line
             out.write(self.style.ERROR(f"  row {where}: {rejection.code}: {rejection.reason}"))
         if summary.rejected > 50:
             out.write(f"  … and {summary.rejected - 50} more rejected rows")
+        for skipped in summary.skipped_rows[:50]:
+            where = f"{skipped.sheet}!{skipped.line}" if skipped.sheet else skipped.line
+            out.write(f"  row {where} not read: {skipped.reason} {skipped.label}".rstrip())
         for finding in summary.findings[:20]:
             out.write(
                 self.style.WARNING(
