@@ -21,7 +21,7 @@ from django.db.models import Q, Sum
 from danvan.datasets.models import DataElement, DataValue, Period
 from danvan.datasets.queries import ValueLookup
 from danvan.geography.models import AdministrativeUnit
-from danvan.indicators.engine import Status, judge, target_for
+from danvan.indicators.engine import Status
 from danvan.indicators.models import Indicator, IndicatorPart, Resolution, Target
 from danvan.indicators.results import Result, results_read
 from danvan.indicators.verdicts import PartFigures, Verdict, indicator_verdicts
@@ -404,17 +404,6 @@ def _results(
     return {(row.part_id, row.period_id): row for row in rows}
 
 
-def _judged(
-    part: IndicatorPart, period_id: str, value: Decimal | None, rule: str
-) -> tuple[Target | None, Decimal | None, str]:
-    """(target in force, achievement, status) of a value of `part` in a yearly period."""
-    target = None
-    if part.target_kind != TargetKind.NONE and period_id[:4].isdigit():
-        target = target_for(list(part.targets.all()), int(period_id[:4]), rule=rule)
-    achievement, status = judge(part.target_kind, value, target)
-    return target, achievement, status
-
-
 def _details(
     parts: list[IndicatorPart], unit: AdministrativeUnit, period: Period, term_start: int
 ) -> dict[int, Decimal | None]:
@@ -699,49 +688,34 @@ def _figures(
         period_ids=sorted(period_ids),
         parts=parts,
         coverage=False,
+        target_rule=rule,
     )
     order = {u.pk: i for i, u in enumerate(units)}
     results.sort(
         key=lambda r: (r.part.indicator.number, r.part.sort_order, r.period_id, order[r.unit_id])
     )
-    rows = [
-        (
-            r.part_id,
-            r.unit.code if r.unit else "",
-            r.unit.name if r.unit else "",
-            r.unit.level if r.unit else 0,
-            r.period_id,
-            r.numerator,
-            r.denominator,
-            r.value,
-        )
-        for r in results
-    ]
     figures = []
-    for part_id, code, name, level, period_id, numerator, denominator, value in rows:
-        part = by_pk[part_id]
-        if period_id != period.id and period_id != baselines.get(part_id):
+    for r in results:
+        part = by_pk[r.part_id]
+        if r.period_id != period.id and r.period_id != baselines.get(r.part_id):
             continue
-        in_force, achievement, status = _judged(part, period_id, value, rule)
-        target = in_force.value if in_force else None
-        upper = in_force.upper if in_force else None
         figures.append(
             FigureRow(
                 indicator=part.indicator.number,
                 part=part.code,
                 part_name=part.name,
                 level_label=part.level_label,
-                unit_code=code,
-                unit_name=name,
-                unit_level=level,
-                period=period_id,
-                numerator=numerator,
-                denominator=denominator,
-                value=value,
-                target=target,
-                target_upper=upper,
-                achievement=achievement,
-                status=str(labels.get(status, status)),
+                unit_code=r.unit.code if r.unit else "",
+                unit_name=r.unit.name if r.unit else "",
+                unit_level=r.unit.level if r.unit else 0,
+                period=r.period_id,
+                numerator=r.numerator,
+                denominator=r.denominator,
+                value=r.value,
+                target=r.target.value if r.target else None,
+                target_upper=r.target.upper if r.target else None,
+                achievement=r.achievement,
+                status=str(labels.get(r.status, r.status)),
             )
         )
     return figures
@@ -757,7 +731,11 @@ def _charts(
     history: dict[int, list[Result]] = defaultdict(list)
     if parts:
         for row in results_read(
-            parts[0].indicator.resolution, units=[unit], parts=parts, coverage=False
+            parts[0].indicator.resolution,
+            units=[unit],
+            parts=parts,
+            coverage=False,
+            target_rule=rule,
         ):
             if row.period_id.isdigit() and row.status != Status.NO_DATA:
                 history[row.part_id].append(row)
@@ -766,7 +744,7 @@ def _charts(
         rows = history.get(part.pk, [])
         if not any(r.value is not None for r in rows):
             continue
-        target = _judged(part, rows[-1].period_id, rows[-1].value, rule)[0]
+        target = rows[-1].target
         title = " – ".join(
             t for t in (f"{part.indicator.number}. {part.level_label}".strip(), part.name) if t
         )
