@@ -111,6 +111,8 @@ class AnnexRow:
     result: list[str]
     comparison: list[str]
     parts: list[str]
+    # What the figures rest on, printed after the result ("Số liệu của 72/75 đơn vị …").
+    coverage: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -132,6 +134,7 @@ class FigureRow:
     target_upper: Decimal | None
     achievement: Decimal | None
     status: str
+    coverage: str = ""  # "số liệu của 72/75 đơn vị cấp xã đã duyệt"
 
 
 @dataclass
@@ -165,6 +168,11 @@ class Report:
     missing: list[str] = field(default_factory=list)
     target_rule: str = Resolution.TargetRule.UPCOMING
     verdicts: list[Verdict] = field(default_factory=list)
+    # Coverage printed once under the annex when every row rests on the same units.
+    coverage_note: str = ""
+    # A draft says "DỰ THẢO" on every page; a final report carries its snapshot's hash.
+    final: bool = False
+    snapshot_hash: str = ""
 
     @property
     def target_rule_label(self) -> str:
@@ -173,6 +181,27 @@ class Report:
     @property
     def filename_stem(self) -> str:
         return f"bao-cao-{self.resolution.slug}-{self.unit.code}-{self.period.id}"
+
+
+# --- where the figures come from ------------------------------------------------------------
+
+
+class FigureSource:
+    """Every figure `report_build` reads goes through here, named by what it is for
+    (`key`): read from the sums, or recorded into and replayed from a final report's
+    snapshot (`reports/snapshots.py`)."""
+
+    def results(self, key: str, resolution: Resolution, **options: Any) -> list[Result]:
+        return results_read(resolution, **options)
+
+    def details(
+        self,
+        parts: list[IndicatorPart],
+        unit: AdministrativeUnit,
+        period: Period,
+        term_start: int,
+    ) -> dict[int, Decimal | None]:
+        return _details(parts, unit, period, term_start)
 
 
 # --- choosing ----------------------------------------------------------------------------
@@ -256,6 +285,7 @@ def report_build(
     number: str = "",
     target_rule: str | None = None,
     basis: str | None = None,
+    source: FigureSource | None = None,
 ) -> Report:
     """The report of `unit` for `period` against each part's baseline (or `baseline`),
     each year judged against the target `target_rule` puts in force (default: the
@@ -268,6 +298,7 @@ def report_build(
     """
     from danvan.reports.narrative import narrative_build
 
+    source = source or FigureSource()
     scope = resolution.scope_unit
     if unit.version_id != scope.version_id or not unit.path.startswith(scope.path):
         raise ReportError(f"{unit} không thuộc địa bàn của {resolution}.")
@@ -293,7 +324,7 @@ def report_build(
     if rule not in Resolution.TargetRule.values:
         known = ", ".join(f"“{value}”" for value in Resolution.TargetRule.values)
         raise ReportError(f"Không có cách chọn chỉ tiêu “{rule}” (dùng được: {known}).")
-    current = _results(parts, unit, [period.id], rule=rule)
+    current = _results(source, "current", parts, unit, [period.id], rule=rule)
     if all(
         (row := current.get((part.pk, period.id))) is None or row.status == Status.NO_DATA
         for part in parts
@@ -303,8 +334,12 @@ def report_build(
             f"chỉ tiêu trước khi làm báo cáo."
         )
     baselines = {part.pk: _baseline_id(part, baseline) for part in parts}
-    before = _results(parts, unit, sorted({b for b in baselines.values() if b}), rule=rule)
-    previous = _results(parts, unit, [str(period.start_date.year - 1)], rule=rule)
+    before = _results(
+        source, "before", parts, unit, sorted({b for b in baselines.values() if b}), rule=rule
+    )
+    previous = _results(
+        source, "previous", parts, unit, [str(period.start_date.year - 1)], rule=rule
+    )
     years = period.start_date.year - resolution.issued_on.year
     common = {
         "resolution": resolution.number,
@@ -367,12 +402,13 @@ def report_build(
         wording,
         report.missing,
         previous=previous,
-        details=_details(parts, unit, period, resolution.term_start),
+        details=source.details(parts, unit, period, resolution.term_start),
         verdicts={v.indicator.pk: v for v in report.verdicts},
     )
-    report.figures = _figures(parts, unit, period, baselines, rule)
+    report.coverage_note = _coverage_lines(report.annex, parts, current, period.id)
+    report.figures = _figures(source, parts, unit, period, baselines, rule)
     if charts:
-        report.charts = _charts(parts, unit, rule)
+        report.charts = _charts(source, parts, unit, rule)
     narrative_build(report, parts, current, wording, common)
     return report
 
@@ -386,6 +422,8 @@ def _baseline_id(part: IndicatorPart, chosen: Period | None) -> str | None:
 
 
 def _results(
+    source: FigureSource,
+    key: str,
     parts: list[IndicatorPart],
     unit: AdministrativeUnit,
     period_ids: list[str],
@@ -394,7 +432,8 @@ def _results(
 ) -> dict[tuple[int, str], Result]:
     if not period_ids or not parts:
         return {}
-    rows = results_read(
+    rows = source.results(
+        key,
         parts[0].indicator.resolution,
         units=[unit],
         period_ids=period_ids,
@@ -665,7 +704,48 @@ def _qualitative(wording: Wording, indicator: Indicator, verdicts: dict[int, Ver
 # --- figures and charts ------------------------------------------------------------------
 
 
+def _coverage(row: Result | None) -> str:
+    if row is None or row.coverage is None or not row.coverage.units_expected:
+        return ""
+    return row.coverage.text(row.basis)
+
+
+def _coverage_lines(
+    annex: list[AnnexRow],
+    parts: list[IndicatorPart],
+    current: dict[tuple[int, str], Result],
+    period_id: str,
+) -> str:
+    """What each annex row's figures rest on ("số liệu của 72/75 đơn vị cấp xã đã
+    duyệt"), printed after its result: once for the row when its parts share it, else
+    one a part. When every row rests on the same units it is said once, under the table
+    (returned), and not in the rows."""
+    by_code = {part.code: part for part in parts}
+    texts = {part.code: _coverage(current.get((part.pk, period_id))) for part in by_code.values()}
+    said = set(texts.values())
+    if len(said) == 1 and all(said):
+        return f"({_capital(said.pop())})"
+    for row in annex:
+        shown = [texts.get(code, "") for code in row.parts]
+        if not any(shown):
+            continue
+        if len(set(shown)) == 1:
+            row.coverage = [f"({_capital(shown[0])})"]
+        else:
+            row.coverage = [
+                f"({by_code[code].name}: {text})"
+                for code, text in zip(row.parts, shown, strict=True)
+                if text
+            ]
+    return ""
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _figures(
+    source: FigureSource,
     parts: list[IndicatorPart],
     unit: AdministrativeUnit,
     period: Period,
@@ -682,12 +762,12 @@ def _figures(
         .filter(level__lte=max((p.level for p in parts), default=0))
         .order_by("path")
     )
-    results = results_read(
+    results = source.results(
+        "figures",
         parts[0].indicator.resolution,
         units=units,
         period_ids=sorted(period_ids),
         parts=parts,
-        coverage=False,
         target_rule=rule,
     )
     order = {u.pk: i for i, u in enumerate(units)}
@@ -716,12 +796,14 @@ def _figures(
                 target_upper=r.target.upper if r.target else None,
                 achievement=r.achievement,
                 status=str(labels.get(r.status, r.status)),
+                coverage=_coverage(r),
             )
         )
     return figures
 
 
 def _charts(
+    source: FigureSource,
     parts: list[IndicatorPart],
     unit: AdministrativeUnit,
     rule: str = Resolution.TargetRule.UPCOMING,
@@ -730,7 +812,8 @@ def _charts(
 
     history: dict[int, list[Result]] = defaultdict(list)
     if parts:
-        for row in results_read(
+        for row in source.results(
+            "charts",
             parts[0].indicator.resolution,
             units=[unit],
             parts=parts,

@@ -34,7 +34,9 @@ FIGURE_COLUMNS = [
     ("Mức trên", 10, "#,##0.##"),
     ("So sánh chỉ tiêu (%)", 14, "#,##0.00"),
     ("Đánh giá", 14, None),
+    ("Số liệu của", 34, None),
 ]
+DRAFT_MARK = "DỰ THẢO"
 
 
 def _number(value: Decimal | None) -> Decimal | None:
@@ -48,6 +50,7 @@ def xlsx_render(report: Report) -> bytes:
     annex.title = "Phụ lục"
     _annex(annex, report)
     _figures(book.create_sheet("Số liệu theo đơn vị"), report)
+    _status_marks(book, report)
     buffer = io.BytesIO()
     formulas_neutralise(book)
     book.save(buffer)
@@ -84,7 +87,7 @@ def _annex(sheet: Worksheet, report: Report) -> None:
             int(item.number) if item.number.isdigit() else item.number,
             item.name if item.number != previous else None,
             "\n".join(item.before),
-            "\n".join(item.result),
+            "\n".join(item.result + item.coverage),
             "\n".join(item.comparison),
         ]
         previous = item.number
@@ -95,6 +98,16 @@ def _annex(sheet: Worksheet, report: Report) -> None:
             cell.border = BOX
     if row > first_of_indicator:
         _merge(sheet, first_of_indicator, row)
+    notes = [report.coverage_note] if report.coverage_note else []
+    if report.final:
+        notes.append(f"Mã kiểm chứng (SHA-256) của số liệu: {report.snapshot_hash}")
+    if notes:
+        row += 1
+    for note in notes:
+        row += 1
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
+        cell = sheet.cell(row, 1, note)
+        cell.font = Font(name=FONT, italic=True)
     sheet.freeze_panes = sheet.cell(header + 1, 1)
     sheet.print_title_rows = f"{header}:{header}"
     sheet.page_setup.orientation = "landscape"
@@ -102,6 +115,26 @@ def _annex(sheet: Worksheet, report: Report) -> None:
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _status_marks(book: Workbook, report: Report) -> None:
+    """A draft says so beside the title and on every printed page; a final report carries
+    its snapshot's hash on every printed page and in the file's properties."""
+    for sheet in book.worksheets:
+        if report.final:
+            sheet.oddFooter.left.text = f"SHA-256: {report.snapshot_hash}"
+        else:
+            sheet.oddHeader.center.text = DRAFT_MARK
+            sheet.oddHeader.center.size = 20
+            sheet.oddHeader.center.color = "C00000"
+    if report.final:
+        book.properties.identifier = f"sha256:{report.snapshot_hash}"
+        book.properties.category = "Báo cáo chính thức"
+    else:
+        book.properties.category = DRAFT_MARK
+        annex = book.worksheets[0]
+        cell = annex.cell(1, 6, DRAFT_MARK)
+        cell.font = Font(name=FONT, bold=True, size=16, color="C00000")
 
 
 def _merge(sheet: Worksheet, first: int, last: int) -> None:
@@ -133,6 +166,7 @@ def _figures(sheet: Worksheet, report: Report) -> None:
             _number(item.target_upper),
             _number(item.achievement),
             item.status,
+            item.coverage,
         ]
         for col, value in enumerate(values, start=1):
             cell = sheet.cell(row, col, value)
