@@ -20,6 +20,7 @@ from danvan.geography.models import AdministrativeUnit
 from danvan.indicators.models import IndicatorPart
 from danvan.indicators.results import part_codes
 from danvan.organizations.models import Organization
+from danvan.reports.exporter import ReportError
 
 NOT_STARTED = ""
 STATUS_WORDS = {
@@ -30,6 +31,10 @@ STATUS_WORDS = {
 }
 # Units named in a refusal; the rest are counted (the page lists them all).
 NAMED_UNITS = 12
+
+
+class FormsNotApprovedError(ReportError):
+    """A final report asked for while forms are open; the message names them."""
 
 
 @dataclass

@@ -25,7 +25,7 @@ from danvan.indicators.models import Resolution
 from danvan.reports.docx_writer import TemplateError, docx_render
 from danvan.reports.exporter import ReportError, parts_for, report_build
 from danvan.reports.files import FORMATS, PdfUnavailableError, pdf_convert
-from danvan.reports.gate import approval_gate
+from danvan.reports.gate import FormsNotApprovedError, approval_gate
 from danvan.reports.models import FinalReport, ReportJob
 from danvan.reports.snapshots import final_report_build, final_report_record
 from danvan.reports.wording import WordingError
@@ -67,7 +67,7 @@ def report_job_create(
     if final:
         gate = approval_gate(unit, period, parts_for(resolution, unit))
         if not gate.is_closed:
-            raise ReportError(gate.refusal())
+            raise FormsNotApprovedError(gate.refusal())
     return ReportJob.objects.create(
         final=final,
         user=actor,

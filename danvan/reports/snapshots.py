@@ -26,7 +26,7 @@ from danvan.geography.models import AdministrativeUnit
 from danvan.indicators.models import IndicatorPart, Resolution, Target
 from danvan.indicators.results import Coverage, Result
 from danvan.reports.exporter import FigureSource, Report, ReportError, report_build
-from danvan.reports.gate import Gate, approval_gate, report_data_sets
+from danvan.reports.gate import FormsNotApprovedError, Gate, approval_gate, report_data_sets
 from danvan.reports.models import FinalReport
 from danvan.reports.wording import Wording
 
@@ -228,7 +228,7 @@ def final_report_build(
     parts = _parts_of(report)
     gate: Gate = approval_gate(unit, period, parts)
     if not gate.is_closed:
-        raise ReportError(gate.refusal())
+        raise FormsNotApprovedError(gate.refusal())
     snapshot = canonical(
         {
             "format": FORMAT,
