@@ -14,7 +14,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, Sum
 
@@ -29,6 +29,9 @@ from danvan.lib.expressions import expression_parse
 from danvan.lib.numbers import format_vn_number
 from danvan.reports.models import ReportProfile
 from danvan.reports.wording import Wording, wording_load
+
+if TYPE_CHECKING:
+    from danvan.reports.narrative import Figures, FundsBody
 
 NO_DATA = "chưa có số liệu"
 TargetKind = IndicatorPart.TargetKind
@@ -202,6 +205,20 @@ class FigureSource:
         term_start: int,
     ) -> dict[int, Decimal | None]:
         return _details(parts, unit, period, term_start)
+
+    def narrative(self, unit: AdministrativeUnit, years: range) -> Figures:
+        """The sums the narrative's sentences are written from."""
+        from danvan.reports.narrative import Figures
+
+        return Figures(unit, years)
+
+    def funds(
+        self, unit: AdministrativeUnit, year: int
+    ) -> tuple[FundsBody | None, FundsBody | None]:
+        """The highest and lowest operating funds of a commune-level body."""
+        from danvan.reports.narrative import funds_read
+
+        return funds_read(unit, year)
 
 
 # --- choosing ----------------------------------------------------------------------------
@@ -409,7 +426,7 @@ def report_build(
     report.figures = _figures(source, parts, unit, period, baselines, rule)
     if charts:
         report.charts = _charts(source, parts, unit, rule)
-    narrative_build(report, parts, current, wording, common)
+    narrative_build(report, parts, current, wording, common, source)
     return report
 
 

@@ -28,6 +28,7 @@ from danvan.indicators.results import Coverage, Result
 from danvan.reports.exporter import FigureSource, Report, ReportError, report_build
 from danvan.reports.gate import FormsNotApprovedError, Gate, approval_gate, report_data_sets
 from danvan.reports.models import FinalReport
+from danvan.reports.narrative import Figures, FundsBody
 from danvan.reports.wording import Wording
 
 FORMAT = 1
@@ -106,12 +107,44 @@ def _result_in(
     )
 
 
+def _funds_out(body: FundsBody | None) -> dict[str, Any] | None:
+    if body is None:
+        return None
+    return {**asdict(body), "value": str(body.value)}
+
+
+def _funds_in(data: dict[str, Any] | None) -> FundsBody | None:
+    if data is None:
+        return None
+    return FundsBody(**{**data, "value": Decimal(data["value"])})
+
+
 class Recorder(FigureSource):
     """Reads the figures as usual and keeps a copy of each."""
 
     def __init__(self) -> None:
         self.results_read: dict[str, list[dict[str, Any]]] = {}
         self.details_read: dict[str, str | None] = {}
+        self.narrative_read: dict[str, Any] = {}
+
+    def narrative(self, unit: AdministrativeUnit, years: range) -> Figures:
+        figures = super().narrative(unit, years)
+        self.narrative_read["values"] = sorted(
+            (
+                [code, level, option, year, str(value)]
+                for (code, level, option, year), value in figures.values.items()
+            ),
+            key=lambda row: (row[0], row[1], row[2] or "", row[3]),
+        )
+        self.narrative_read["stocks"] = sorted(figures.stocks)
+        return figures
+
+    def funds(
+        self, unit: AdministrativeUnit, year: int
+    ) -> tuple[FundsBody | None, FundsBody | None]:
+        found = super().funds(unit, year)
+        self.narrative_read["funds"] = [_funds_out(body) for body in found]
+        return found
 
     def results(self, key: str, resolution: Resolution, **options: Any) -> list[Result]:
         rows = super().results(key, resolution, **options)
@@ -136,6 +169,22 @@ class Replay(FigureSource):
 
     def __init__(self, snapshot: dict[str, Any]) -> None:
         self.snapshot = snapshot
+
+    def narrative(self, unit: AdministrativeUnit, years: range) -> Figures:
+        stored = self.snapshot["narrative"]
+        figures = Figures(None, years)
+        figures.values = {
+            (code, level, option, year): Decimal(value)
+            for code, level, option, year, value in stored["values"]
+        }
+        figures.stocks = set(stored["stocks"])
+        return figures
+
+    def funds(
+        self, unit: AdministrativeUnit, year: int
+    ) -> tuple[FundsBody | None, FundsBody | None]:
+        highest, lowest = self.snapshot["narrative"]["funds"]
+        return _funds_in(highest), _funds_in(lowest)
 
     def results(self, key: str, resolution: Resolution, **options: Any) -> list[Result]:
         stored = self.snapshot["results"].get(key)
@@ -242,6 +291,7 @@ def final_report_build(
             "number": number,
             "results": recorder.results_read,
             "details": recorder.details_read,
+            "narrative": recorder.narrative_read,
             "forms": {"expected": gate.forms_expected, "approved": gate.forms_approved},
             "approvals": _approvals(unit, period, parts),
         }

@@ -25,6 +25,7 @@ from danvan.reports.snapshots import (
     final_report_record,
     final_report_regenerate,
 )
+from danvan.reports.tests.conftest import Put
 from danvan.reports.xlsx_writer import xlsx_render
 
 DAY = datetime.date(2021, 12, 15)
@@ -98,6 +99,11 @@ def test_a_final_report_is_refused_naming_the_forms_not_approved(world, report_w
 
 
 def test_a_final_report_is_regenerated_with_the_same_figures_after_edits(world, report_world):
+    put = Put()
+    put(world.commune_one_a, "operating_funds", 2021, 50_000_000, "hnd")
+    put(world.commune_two_a, "operating_funds", 2021, 20_000_000, "mttq")
+    put.save()
+    sums_rebuild()
     approve_all(world.province)
     report, snapshot = build_final(world, report_world)
     final = final_report_record(
@@ -105,6 +111,8 @@ def test_a_final_report_is_regenerated_with_the_same_figures_after_edits(world, 
     )
     issued = cells(xlsx_render(report))
     DataValue.objects.filter(element__code="members_studied", period_id="2021").update(value=1)
+    DataValue.objects.filter(element__code="supervisions").update(value=7)
+    DataValue.objects.filter(element__code="operating_funds").delete()
     sums_rebuild()
 
     live = report_build(
@@ -113,7 +121,11 @@ def test_a_final_report_is_regenerated_with_the_same_figures_after_edits(world, 
     again = final_report_regenerate(final)
 
     assert [r.result for r in live.annex] != [r.result for r in report.annex]
+    assert [b.text for b in live.body] != [b.text for b in report.body]
     assert [vars(r) for r in again.annex] == [vars(r) for r in report.annex]
+    assert [vars(b) for b in again.body] == [vars(b) for b in report.body]
+    assert again.footnotes == report.footnotes
+    assert any("50 triệu đồng" in b.text and "xã Một A, Huyện Một" in b.text for b in again.body)
     assert cells(xlsx_render(again)) == issued
     assert f"Mã kiểm chứng (SHA-256) của số liệu: {final.sha256}" in str(issued["Phụ lục"])
     assert (
