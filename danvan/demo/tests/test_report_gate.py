@@ -34,9 +34,7 @@ def test_the_2021_gate_names_every_open_form_of_the_demo(province):
 
 
 def test_the_2021_final_report_is_refused_naming_phuong_i(province):
-    with pytest.raises(
-        FormsNotApprovedError, match="Phường I: .*Hội Nông dân \\(trả lại để sửa\\)"
-    ):
+    with pytest.raises(FormsNotApprovedError, match=r"Phường I: .*Hội Nông dân \(trả lại để sửa\)"):
         final_report_build(
             resolution=resolution(), unit=province, period=period_get("2021"), charts=False
         )
