@@ -119,3 +119,27 @@ def test_the_page_opens_on_the_latest_period_whose_coverage_is_complete(
         'id="period-complete"' in opened and "2020" in opened.split('id="period-complete"')[1][:200]
     )
     assert '<option value="2021" selected>' in picked and 'id="period-complete"' not in picked
+
+
+def test_a_final_job_whose_forms_reopened_before_it_ran_fails_and_records_nothing(
+    world, report_world
+):
+    from danvan.datasets.queries import period_get
+    from danvan.reports import jobs
+
+    approve_all(world.province)
+    job = jobs.report_job_create(
+        actor=world.province_admin,
+        resolution=report_world,
+        unit=world.province,
+        period=period_get("2021"),
+        baseline=None,
+        fmt="xlsx",
+        final=True,
+    )
+    form_of(world, world.commune_one_b, "hnd", Submission.Status.RETURNED)
+
+    done = jobs.report_job_run(job=job)
+
+    assert done.status == ReportJob.Status.FAILED and "Xã Một B" in done.message
+    assert not FinalReport.objects.exists() and not done.stored_path
