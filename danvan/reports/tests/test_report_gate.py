@@ -220,3 +220,18 @@ def test_a_draft_xlsx_is_marked_and_a_final_one_is_not(world, report_world):
     assert all(s.oddHeader.center.text == "DỰ THẢO" for s in draft.worksheets)
     assert final["Phụ lục"]["F1"].value is None
     assert final.properties.identifier.startswith("sha256:")
+
+
+def test_the_gate_reads_a_constant_number_of_queries(
+    world, report_world, django_assert_max_num_queries
+):
+    approve_all(world.province)
+    form_of(world, world.commune_one_a, "hnd", Submission.Status.RETURNED)
+    form_of(world, world.commune_two_a, "mttq", Submission.Status.DRAFT)
+    parts = parts_for(report_world, world.province)
+
+    with django_assert_max_num_queries(11):
+        gate = approval_gate(world.province, period_get("2021"), parts)
+        names = [(form.unit.name, form.name, form.status_label) for form in gate.open]
+
+    assert len(names) == 2
