@@ -292,6 +292,12 @@ def can_edit_catalogue(user: AnyUser) -> bool:
     )
 
 
+def can_issue_final_report(user: AnyUser, unit: AdministrativeUnit) -> bool:
+    """A final report is the board's act: an administrator whose scope holds the unit.
+    Anyone who sees the unit may make a draft."""
+    return can_manage(user) and can_view_unit(user, unit)
+
+
 def can_check_reports(user: AnyUser) -> bool:
     """The report checker reads only the uploaded file: any active signed-in user may use it."""
     return _active(user) is not None

@@ -276,7 +276,7 @@ def gate(
 
 @router.get(
     "/file",
-    response={400: ErrorOut, 404: ErrorOut, 503: ErrorOut},
+    response={400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 503: ErrorOut},
     openapi_extra={
         "responses": {
             "200": {
@@ -305,6 +305,12 @@ def report_file(
     try:
         if final:
             chosen = _chosen(request, resolution, unit, period, baseline)
+            if not access.can_issue_final_report(request.user, chosen["unit"]):
+                return _error(
+                    403,
+                    "forbidden",
+                    "Chỉ quản trị viên của Ban mới phát hành được báo cáo chính thức.",
+                )
             report, snapshot = final_report_build(**chosen, charts=format != "xlsx")
         else:
             report = _report(request, resolution, unit, period, baseline, charts=format != "xlsx")

@@ -64,6 +64,8 @@ def report_job_create(
     if fmt not in FORMATS:
         raise Http404("No such format")
     _check_access(actor, resolution, unit)
+    if final and not access.can_issue_final_report(actor, unit):
+        raise PermissionDenied("Only the board (an administrator) issues a final report.")
     if final:
         gate = approval_gate(unit, period, parts_for(resolution, unit))
         if not gate.is_closed:
@@ -94,6 +96,8 @@ def report_job_run(*, job: ReportJob) -> ReportJob:
     _step(job, ReportJob.Status.RUNNING, 5)
     try:
         _check_access(job.user, job.resolution, job.unit)
+        if job.final and not access.can_issue_final_report(job.user, job.unit):
+            raise PermissionDenied
         build = final_report_build if job.final else report_build
         built = build(
             resolution=job.resolution,

@@ -216,6 +216,9 @@ def report_page(request: HttpRequest, refusal: str = "", status: int = 200) -> H
     gate = _gate(choice)
     if gate is not None:
         context["gate"] = gate
+        context["may_issue"] = choice.unit is not None and access.can_issue_final_report(
+            request.user, choice.unit
+        )
         context["gate_rows"] = _gate_rows(access.request_user(request), gate)
     if choice.resolution is not None and choice.unit is not None and choice.period is not None:
         context["query"] = urlencode(

@@ -143,3 +143,19 @@ def test_a_final_job_whose_forms_reopened_before_it_ran_fails_and_records_nothin
 
     assert done.status == ReportJob.Status.FAILED and "Xã Một B" in done.message
     assert not FinalReport.objects.exists() and not done.stored_path
+
+
+def test_only_the_board_issues_a_final_report(client, world, report_world):
+    approve_all(world.province)
+    client.force_login(world.district_clerk)
+
+    page = client.get("/reports/", QUERY).content.decode()
+    refused = start(client, "xlsx", "final", {**QUERY, "unit": world.district_one.pk})
+    api = client.get(
+        "/api/reports/file",
+        {**QUERY, "unit": world.district_one.pk, "format": "xlsx", "final": "true"},
+    )
+
+    assert 'value="draft"' in page and 'value="final"' not in page
+    assert refused.status_code == 403 and api.status_code == 403
+    assert not FinalReport.objects.exists() and not ReportJob.objects.exists()

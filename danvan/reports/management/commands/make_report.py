@@ -115,6 +115,10 @@ class Command(BaseCommand):
                 "basis": options["basis"],
             }
             if options["final"]:
+                if user is not None and not access.can_issue_final_report(user, unit):
+                    raise ReportError(
+                        f"{user} không phát hành được báo cáo chính thức (chỉ quản trị viên)."
+                    )
                 report, snapshot = final_report_build(**chosen)
             else:
                 report = report_build(**chosen)
