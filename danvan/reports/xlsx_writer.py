@@ -3,7 +3,9 @@ per part × unit × period, with numerator and denominator) on a second sheet.""
 
 from __future__ import annotations
 
+import datetime
 import io
+import zipfile
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -53,8 +55,30 @@ def xlsx_render(report: Report) -> bytes:
     _status_marks(book, report)
     buffer = io.BytesIO()
     formulas_neutralise(book)
+    if report.final:
+        # The file's own dates are the report's, so a final report regenerated from its
+        # snapshot is the same file, byte for byte.
+        day = datetime.datetime.combine(report.date, datetime.time())
+        book.properties.created = book.properties.modified = day
     book.save(buffer)
+    if report.final:
+        return _dated(buffer.getvalue(), report.date)
     return buffer.getvalue()
+
+
+def _dated(content: bytes, day: datetime.date) -> bytes:
+    """The same archive with every member dated `day` (zip writes the time of writing)."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            info = zipfile.ZipInfo(
+                member.filename, date_time=(day.year, day.month, day.day, 0, 0, 0)
+            )
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = member.external_attr
+            target.writestr(info, source.read(member.filename))
+    return output.getvalue()
 
 
 def _annex(sheet: Worksheet, report: Report) -> None:
