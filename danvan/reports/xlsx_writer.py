@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from danvan.lib.spreadsheets import formulas_neutralise
 from danvan.reports.exporter import Report
@@ -55,15 +56,15 @@ def xlsx_render(report: Report) -> bytes:
     _status_marks(book, report)
     buffer = io.BytesIO()
     formulas_neutralise(book)
-    if report.final:
-        # The file's own dates are the report's, so a final report regenerated from its
-        # snapshot is the same file, byte for byte.
-        day = datetime.datetime.combine(report.date, datetime.time())
-        book.properties.created = book.properties.modified = day
-    book.save(buffer)
-    if report.final:
-        return _dated(buffer.getvalue(), report.date)
-    return buffer.getvalue()
+    if not report.final:
+        book.save(buffer)
+        return buffer.getvalue()
+    # The file's own dates are the report's, so a final report regenerated from its
+    # snapshot is the same file, byte for byte (book.save stamps the time of saving).
+    day = datetime.datetime.combine(report.date, datetime.time())
+    book.properties.created = book.properties.modified = day
+    ExcelWriter(book, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+    return _dated(buffer.getvalue(), report.date)
 
 
 def _dated(content: bytes, day: datetime.date) -> bytes:
