@@ -130,12 +130,18 @@ def can_change_form(
     return can_change_unit(user, unit) and in_organization_scope(user, None)
 
 
-def can_view_submission(user: AnyUser, submission: Submission) -> bool:
-    """A form is seen with its unit; one of an organization also needs its type in scope."""
-    organization = submission.organization
-    return can_view_unit(user, submission.unit) and (
+def can_view_form(
+    user: AnyUser, unit: AdministrativeUnit, organization: Organization | None
+) -> bool:
+    """A form, started or not, is seen with its unit; one of an organization also needs
+    its type in scope."""
+    return can_view_unit(user, unit) and (
         organization is None or in_organization_scope(user, organization)
     )
+
+
+def can_view_submission(user: AnyUser, submission: Submission) -> bool:
+    return can_view_form(user, submission.unit, submission.organization)
 
 
 def can_decide_submission(user: AnyUser, submission: Submission) -> bool:
@@ -337,6 +343,12 @@ def can_edit_catalogue(user: AnyUser) -> bool:
         and home is not None
         and home.parent_id is None
     )
+
+
+def can_issue_final_report(user: AnyUser, unit: AdministrativeUnit) -> bool:
+    """A final report is the board's act: an administrator whose scope holds the unit.
+    Anyone who sees the unit may make a draft."""
+    return can_manage(user) and can_view_unit(user, unit)
 
 
 def can_check_reports(user: AnyUser) -> bool:

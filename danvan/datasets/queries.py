@@ -274,6 +274,8 @@ class Completeness:
     reference_day: datetime.date | None = None
     # When `root` did not exist on the reference day: the units that held its place then.
     holding_place: list[AdministrativeUnit] = field(default_factory=list)
+    # Every expected form not approved (status "" when never started), for the report's gate.
+    not_approved: list[MissingForm] = field(default_factory=list)
 
 
 def completeness_for(
@@ -321,6 +323,7 @@ def completeness_for(
     rows = {child.path: CompletenessRow(child, own_forms_only=False) for child in children}
     total = CompletenessRow(root, own_forms_only=False)
     late: list[MissingForm] = []
+    not_approved: list[MissingForm] = []
     for unit_pk, organization_pk in expected:
         unit = units[unit_pk]
         row = own if unit.pk == root.pk else rows.get(_child_path(root, unit))
@@ -343,6 +346,15 @@ def completeness_for(
             target.submitted += int(sent)
             target.approved += int(approved)
             target.on_time += int(sent_on_time)
+        if not approved:
+            not_approved.append(
+                MissingForm(
+                    unit,
+                    org_objects.get(organization_pk) if organization_pk else None,
+                    submission.status if submission else "",
+                    submission.submitted_at if submission else None,
+                )
+            )
         if (not sent and today > deadline) or (sent and not sent_on_time):
             late.append(
                 MissingForm(
@@ -355,7 +367,10 @@ def completeness_for(
     ordered = ([own] if own.expected else []) + [r for r in rows.values() if r.expected]
     late.sort(key=lambda m: (m.unit.path, m.organization.type.sort_order if m.organization else 0))
     holding_place = [] if root.is_valid_on(day) else units_holding_place_on(root, day)
-    return Completeness(ordered, total, late, deadline, day, holding_place)
+    not_approved.sort(
+        key=lambda m: (m.unit.path, m.organization.type.sort_order if m.organization else 0)
+    )
+    return Completeness(ordered, total, late, deadline, day, holding_place, not_approved)
 
 
 def _child_path(root: AdministrativeUnit, unit: AdministrativeUnit) -> str:

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from danvan.accounts import access
 from danvan.accounts.admin import ScopedForeignKeysMixin
-from danvan.reports.models import ReportProfile
+from danvan.reports.models import FinalReport, ReportProfile
 
 
 @admin.register(ReportProfile)
@@ -54,3 +54,41 @@ class ReportProfileAdmin(ScopedForeignKeysMixin, admin.ModelAdmin[ReportProfile]
 
             raise PermissionDenied
         super().save_model(request, obj, form, change)
+
+
+@admin.register(FinalReport)
+class FinalReportAdmin(admin.ModelAdmin[FinalReport]):
+    """The record of every final report issued: read only, within the user's units."""
+
+    list_display = ["resolution", "unit", "period", "report_date", "issued_by", "issued_at"]
+    list_filter = ["issued_via"]
+    list_select_related = ["resolution", "unit", "issued_by"]
+    search_fields = ["sha256", "number"]
+    readonly_fields = [
+        "resolution",
+        "unit",
+        "period",
+        "baseline",
+        "report_date",
+        "target_rule",
+        "basis",
+        "number",
+        "sha256",
+        "snapshot",
+        "issued_by",
+        "issued_at",
+        "issued_via",
+        "remote_address",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[FinalReport]:
+        return FinalReport.objects.filter(unit__in=access.units_visible_to(request.user))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from danvan.accounts import access
 from danvan.datasets.models import Period
+from danvan.datasets.queries import EntryForm
 from danvan.reports.checker import MAX_BYTES, Finding, ReadError, check_document, read_bytes
 from danvan.reports.docx_writer import TemplateError
-from danvan.reports.exporter import Report, ReportError, report_build
+from danvan.reports.exporter import Report, ReportError, parts_for, report_build
 from danvan.reports.files import CONTENT_TYPES, FORMATS, PdfUnavailableError, report_render
+from danvan.reports.gate import FormsNotApprovedError, approval_gate
+from danvan.reports.models import FinalReport
+from danvan.reports.snapshots import final_report_build, final_report_record
 from danvan.reports.wording import WordingError
 
 router = Router(tags=["reports"])
@@ -127,6 +133,7 @@ class AnnexRowOut(Schema):
     comparison: list[str]
     parts: list[str]
     midterm: list[str]
+    coverage: list[str]
 
 
 class AnnexOut(Schema):
@@ -138,6 +145,22 @@ class AnnexOut(Schema):
     columns: list[str]
     rows: list[AnnexRowOut]
     missing: list[str]
+    coverage_note: str
+
+
+def _chosen(
+    request: HttpRequest, resolution: str, unit: int, period: str, baseline: str | None
+) -> dict[str, Any]:
+    """Through the access module: a resolution or unit out of scope is not found."""
+    chosen = access.resolution_for_user(request.user, resolution)
+    place = access.unit_for_user(request.user, unit)
+    found = Period.objects.filter(id=period).first()
+    if found is None:
+        raise ReportError(f"Kỳ {period} chưa có số liệu nào.")
+    base = Period.objects.filter(id=baseline).first() if baseline else None
+    if baseline and base is None:
+        raise ReportError(f"Kỳ so sánh {baseline} chưa có số liệu nào.")
+    return {"resolution": chosen, "unit": place, "period": found, "baseline": base}
 
 
 def _report(
@@ -148,16 +171,7 @@ def _report(
     baseline: str | None,
     charts: bool,
 ) -> Report:
-    """Through the access module: a resolution or unit out of scope is not found."""
-    chosen = access.resolution_for_user(request.user, resolution)
-    place = access.unit_for_user(request.user, unit)
-    found = Period.objects.filter(id=period).first()
-    if found is None:
-        raise ReportError(f"Kỳ {period} chưa có số liệu nào.")
-    base = Period.objects.filter(id=baseline).first() if baseline else None
-    if baseline and base is None:
-        raise ReportError(f"Kỳ so sánh {baseline} chưa có số liệu nào.")
-    return report_build(resolution=chosen, unit=place, period=found, baseline=base, charts=charts)
+    return report_build(**_chosen(request, resolution, unit, period, baseline), charts=charts)
 
 
 @router.get("/annex", response={200: AnnexOut, 400: ErrorOut, 404: ErrorOut})
@@ -180,13 +194,90 @@ def annex(
             columns=report.annex_columns,
             rows=[AnnexRowOut(**vars(row)) for row in report.annex],
             missing=report.missing,
+            coverage_note=report.coverage_note,
+        ),
+    )
+
+
+class GateFormOut(Schema):
+    data_set: str
+    organization_type: str | None
+    name: str
+    status: str
+    status_label: str
+    url: str | None
+
+
+class GateUnitOut(Schema):
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    forms: list[GateFormOut]
+
+
+class GateOut(Schema):
+    period: str
+    forms_expected: int
+    forms_approved: int
+    final_allowed: bool
+    units: list[GateUnitOut]
+
+
+@router.get("/gate", response={200: GateOut, 400: ErrorOut, 404: ErrorOut})
+def gate(
+    request: HttpRequest, resolution: str, unit: int, period: str
+) -> Status[GateOut] | Status[ErrorOut]:
+    """The report's approval gate: the forms under the unit for the period that are not
+    approved (status "" = not started), by unit; a final report needs none."""
+    from danvan.datasets.views import form_url
+
+    try:
+        chosen = _chosen(request, resolution, unit, period, None)
+    except ReportError as error:
+        return _error(400, "no_report", str(error))
+    found = approval_gate(
+        chosen["unit"], chosen["period"], parts_for(chosen["resolution"], chosen["unit"])
+    )
+    units = []
+    for group in found.by_unit():
+        forms = []
+        for form in group.forms:
+            url = None
+            if access.can_view_form(request.user, form.unit, form.organization):
+                url = form_url(EntryForm(form.data_set, form.unit, form.organization, found.period))
+            forms.append(
+                GateFormOut(
+                    data_set=form.data_set.code,
+                    organization_type=form.organization.type.code if form.organization else None,
+                    name=form.name,
+                    status=form.status,
+                    status_label=form.status_label,
+                    url=url,
+                )
+            )
+        units.append(
+            GateUnitOut(
+                unit_id=group.unit.pk,
+                unit_code=group.unit.code,
+                unit_name=group.unit.name,
+                forms=forms,
+            )
+        )
+    return Status(
+        200,
+        GateOut(
+            period=found.period.id,
+            forms_expected=found.forms_expected,
+            forms_approved=found.forms_approved,
+            final_allowed=found.is_closed,
+            units=units,
         ),
     )
 
 
 @router.get(
     "/file",
-    response={400: ErrorOut, 404: ErrorOut, 503: ErrorOut},
+    response={400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 503: ErrorOut},
     openapi_extra={
         "responses": {
             "200": {
@@ -203,17 +294,43 @@ def report_file(
     period: str,
     format: str = "docx",
     baseline: str | None = None,
+    final: bool = False,
 ) -> HttpResponse | Status[ErrorOut]:
-    """The review report as DOCX, XLSX or PDF."""
+    """The review report as DOCX, XLSX or PDF: a draft ("DỰ THẢO"), or with `final=true`
+    the final report — refused (400, `forms_not_approved`, naming them) while a form under
+    the unit for the period is not approved; once made, its snapshot is stored and its
+    hash is in the `X-Report-SHA256` header."""
     if format not in FORMATS:
         return _error(400, "bad_format", f"Định dạng phải là một trong: {', '.join(FORMATS)}.")
+    snapshot = ""
     try:
-        report = _report(request, resolution, unit, period, baseline, charts=format != "xlsx")
+        if final:
+            chosen = _chosen(request, resolution, unit, period, baseline)
+            if not access.can_issue_final_report(request.user, chosen["unit"]):
+                return _error(
+                    403,
+                    "forbidden",
+                    "Chỉ quản trị viên của Ban mới phát hành được báo cáo chính thức.",
+                )
+            report, snapshot = final_report_build(**chosen, charts=format != "xlsx")
+        else:
+            report = _report(request, resolution, unit, period, baseline, charts=format != "xlsx")
         rendered = report_render(report, format)
+    except FormsNotApprovedError as error:
+        return _error(400, "forms_not_approved", str(error))
     except (ReportError, TemplateError, WordingError) as error:
         return _error(400, "no_report", str(error))
     except PdfUnavailableError as error:
         return _error(503, "pdf_unavailable", str(error))
     response = HttpResponse(rendered.content, content_type=rendered.content_type)
     response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
+    if final:
+        final_report_record(
+            actor=access.request_user(request),
+            report=report,
+            snapshot=snapshot,
+            via=FinalReport.Via.API,
+            remote_address=request.META.get("REMOTE_ADDR"),
+        )
+        response["X-Report-SHA256"] = report.snapshot_hash
     return response

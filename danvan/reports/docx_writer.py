@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
@@ -33,6 +33,33 @@ FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MARKER = re.compile(r"\[\[fn:(\d+)\]\]")
 FONT = "Times New Roman"
+DRAFT_MARK = "DỰ THẢO"
+# Word's own text watermark (Design → Watermark): a VML text path behind the page, in
+# every header the document's sections use, so it is on every page.
+WATERMARK = (
+    '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office">'
+    "<w:rPr><w:noProof/></w:rPr><w:pict>"
+    '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+    'path="m@7,l@8,m@5,21600l@6,21600e"><v:formulas>'
+    '<v:f eqn="sum #0 0 10800"/><v:f eqn="prod #0 2 1"/><v:f eqn="sum 21600 0 @1"/>'
+    '<v:f eqn="sum 0 0 @2"/><v:f eqn="sum 21600 0 @3"/><v:f eqn="if @0 @3 0"/>'
+    '<v:f eqn="if @0 21600 @1"/><v:f eqn="if @0 0 @2"/><v:f eqn="if @0 @4 21600"/>'
+    '<v:f eqn="mid @5 @6"/><v:f eqn="mid @8 @5"/><v:f eqn="mid @7 @8"/>'
+    '<v:f eqn="mid @6 @7"/><v:f eqn="sum @6 0 @5"/></v:formulas>'
+    '<v:path textpathok="t" o:connecttype="custom" '
+    'o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>'
+    '<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/>'
+    "</v:shapetype>"
+    '<v:shape id="DanvanDraftWatermark{index}" o:spid="_x0000_s{spid}" type="#_x0000_t136" '
+    'style="position:absolute;margin-left:0;margin-top:0;width:430pt;height:140pt;'
+    "rotation:315;z-index:-251654144;mso-position-horizontal:center;"
+    "mso-position-horizontal-relative:margin;mso-position-vertical:center;"
+    'mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#c0c0c0" '
+    'stroked="f"><v:fill opacity=".5"/>'
+    f'<v:textpath style="font-family:&quot;{FONT}&quot;;font-size:1pt" string="{DRAFT_MARK}"/>'
+    "</v:shape></w:pict></w:r>"
+)
 
 
 class TemplateError(ValueError):
@@ -51,7 +78,7 @@ def _context(report: Report, template: DocxTemplate, pngs: list[bytes]) -> dict[
                 "number": row.number if first else "",
                 "name": row.name if first else "",
                 "before": "\a".join(row.before),
-                "result": "\a".join(row.result),
+                "result": "\a".join(row.result + row.coverage),
                 "comparison": "\a".join(row.comparison),
                 "first": first,
             }
@@ -118,6 +145,11 @@ def docx_render(report: Report, template_path: Path | None = None) -> bytes:
     _merge_annex(document, report)
     _footnote_references(document)
     _footnotes_part(document, report.footnotes)
+    _coverage_note(document, report)
+    if report.final:
+        _snapshot_mark(document, report)
+    else:
+        _draft_mark(document)
     buffer = io.BytesIO()
     template.save(buffer)
     return buffer.getvalue()
@@ -194,23 +226,83 @@ def _midterm_column(document: Any, report: Report) -> None:
 
 
 def _merge_annex(document: Any, report: Report) -> None:
-    for table in document.tables:
-        rows = table.rows
-        if len(rows) != len(report.annex) + 1 or len(table.columns) < 2:
-            continue
-        if rows[0].cells[0].text.strip() != (report.annex_columns or [""])[0]:
-            continue
-        previous = None
-        for row, annex_row in zip(rows[1:], report.annex, strict=True):
-            first = annex_row.number != previous
-            previous = annex_row.number
-            for col in (0, 1):
-                properties = row.cells[col]._tc.get_or_add_tcPr()
-                merge = OxmlElement("w:vMerge")
-                if first:
-                    merge.set(qn("w:val"), "restart")
-                properties.append(merge)
+    table = _annex_table(document, report)
+    if table is None:
         return
+    previous = None
+    for row, annex_row in zip(table.rows[1:], report.annex, strict=True):
+        first = annex_row.number != previous
+        previous = annex_row.number
+        for col in (0, 1):
+            properties = row.cells[col]._tc.get_or_add_tcPr()
+            merge = OxmlElement("w:vMerge")
+            if first:
+                merge.set(qn("w:val"), "restart")
+            properties.append(merge)
+
+
+def _paragraph_after(element: Any, text: str, *, italic: bool = False) -> Any:
+    paragraph = OxmlElement("w:p")
+    run = OxmlElement("w:r")
+    properties = OxmlElement("w:rPr")
+    fonts = OxmlElement("w:rFonts")
+    for side in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(side), FONT)
+    properties.append(fonts)
+    if italic:
+        properties.append(OxmlElement("w:i"))
+    run.append(properties)
+    content = OxmlElement("w:t")
+    content.set(qn("xml:space"), "preserve")
+    content.text = text
+    run.append(content)
+    paragraph.append(run)
+    element.addnext(paragraph)
+    return paragraph
+
+
+def _coverage_note(document: Any, report: Report) -> None:
+    """The coverage every annex row shares, once, under the table."""
+    if not report.coverage_note:
+        return
+    table = _annex_table(document, report)
+    if table is not None:
+        _paragraph_after(table._tbl, report.coverage_note, italic=True)
+
+
+def _draft_mark(document: Any) -> None:
+    """'DỰ THẢO' behind every page: in each header definition the sections use. The
+    first section gets its own definitions for the pages it has none for (a title page
+    without a header), so no page is left without the mark."""
+    first = document.sections[0]
+    for header in (first.header, first.first_page_header, first.even_page_header):
+        if header.is_linked_to_previous:
+            header.is_linked_to_previous = False
+    # Through the relationships, not section.header: docxtpl replaced the header parts
+    # when it rendered them, and python-docx's cached map still holds the old ones. A
+    # section without a reference of a kind shows the previous section's, which has it.
+    index = 0
+    for section in document.sections:
+        for reference in section._sectPr.findall(qn("w:headerReference")):
+            part = document.part.rels[reference.get(qn("r:id"))].target_part
+            paragraph = part.element.find(qn("w:p"))
+            if paragraph is None:
+                paragraph = OxmlElement("w:p")
+                part.element.append(paragraph)
+            index += 1
+            paragraph.append(parse_xml(WATERMARK.format(index=index, spid=2048 + index)))
+    document.core_properties.category = DRAFT_MARK
+
+
+def _snapshot_mark(document: Any, report: Report) -> None:
+    """A final report names the snapshot its figures come from: on its last page, and in
+    the document's properties."""
+    line = f"Số liệu của báo cáo chính thức — mã kiểm chứng SHA-256: {report.snapshot_hash}"
+    body = document.element.body
+    last = body[-1] if body[-1].tag != qn("w:sectPr") else body[-2]
+    _paragraph_after(last, line, italic=True)
+    document.core_properties.identifier = f"sha256:{report.snapshot_hash}"
+    document.core_properties.category = "Báo cáo chính thức"
 
 
 def _footnote_references(document: Any) -> None:

@@ -14,7 +14,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, Sum
 
@@ -22,7 +22,7 @@ from danvan.datasets.models import DataElement, DataValue, Period
 from danvan.datasets.queries import ValueLookup
 from danvan.geography.models import AdministrativeUnit
 from danvan.geography.territory import Territory, TerritoryError, territory_of
-from danvan.indicators.engine import Status, judge, target_for
+from danvan.indicators.engine import Status
 from danvan.indicators.models import Indicator, IndicatorPart, Resolution, Target
 from danvan.indicators.results import Result, results_read
 from danvan.indicators.verdicts import PartFigures, Verdict, indicator_verdicts
@@ -30,6 +30,9 @@ from danvan.lib.expressions import expression_parse
 from danvan.lib.numbers import format_vn_number
 from danvan.reports.models import ReportProfile
 from danvan.reports.wording import Wording, wording_load
+
+if TYPE_CHECKING:
+    from danvan.reports.narrative import Figures, FundsBody
 
 NO_DATA = "chưa có số liệu"
 TargetKind = IndicatorPart.TargetKind
@@ -114,6 +117,8 @@ class AnnexRow:
     parts: list[str]
     # The mid-term review's figures ("Sơ kết 5 năm (2021)"), for a ten-year review.
     midterm: list[str] = field(default_factory=list)
+    # What the figures rest on, printed after the result ("Số liệu của 72/75 đơn vị …").
+    coverage: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -135,6 +140,7 @@ class FigureRow:
     target_upper: Decimal | None
     achievement: Decimal | None
     status: str
+    coverage: str = ""  # "số liệu của 72/75 đơn vị cấp xã đã duyệt"
 
 
 @dataclass
@@ -176,6 +182,11 @@ class Report:
     # no such column).
     midterm_column: str = ""
     midterm: Period | None = None
+    # Coverage printed once under the annex when every row rests on the same units.
+    coverage_note: str = ""
+    # A draft says "DỰ THẢO" on every page; a final report carries its snapshot's hash.
+    final: bool = False
+    snapshot_hash: str = ""
 
     @property
     def target_rule_label(self) -> str:
@@ -184,6 +195,39 @@ class Report:
     @property
     def filename_stem(self) -> str:
         return f"bao-cao-{self.resolution.slug}-{self.unit.code}-{self.period.id}"
+
+
+# --- where the figures come from ------------------------------------------------------------
+
+
+class FigureSource:
+    """Every figure `report_build` reads goes through here, named by what it is for
+    (`key`): read from the sums, or recorded into and replayed from a final report's
+    snapshot (`reports/snapshots.py`)."""
+
+    def results(self, key: str, resolution: Resolution, **options: Any) -> list[Result]:
+        return results_read(resolution, **options)
+
+    def details(
+        self,
+        parts: list[IndicatorPart],
+        area: Territory,
+        period: Period,
+        term_start: int,
+    ) -> dict[int, Decimal | None]:
+        return _details(parts, area, period, term_start)
+
+    def narrative(self, area: Territory, years: range) -> Figures:
+        """The sums the narrative's sentences are written from."""
+        from danvan.reports.narrative import Figures
+
+        return Figures(area, years)
+
+    def funds(self, area: Territory, year: int) -> tuple[FundsBody | None, FundsBody | None]:
+        """The highest and lowest operating funds of a commune-level body."""
+        from danvan.reports.narrative import funds_read
+
+        return funds_read(area, year)
 
 
 # --- choosing ----------------------------------------------------------------------------
@@ -269,6 +313,7 @@ def report_build(
     basis: str | None = None,
     review_kind: str | None = None,
     midterm: Period | None = None,
+    source: FigureSource | None = None,
 ) -> Report:
     """The report of `unit` for `period` against each part's baseline (or `baseline`),
     each year judged against the target `target_rule` puts in force (default: the
@@ -281,6 +326,7 @@ def report_build(
     """
     from danvan.reports.narrative import narrative_build
 
+    source = source or FigureSource()
     ceased_check(unit, period)
     try:
         area = territory_of(resolution.scope_unit, unit)
@@ -309,7 +355,7 @@ def report_build(
     if rule not in Resolution.TargetRule.values:
         known = ", ".join(f"“{value}”" for value in Resolution.TargetRule.values)
         raise ReportError(f"Không có cách chọn chỉ tiêu “{rule}” (dùng được: {known}).")
-    current = _results(parts, area, [period.id], rule=rule)
+    current = _results(source, "current", parts, area, [period.id], rule=rule)
     if all(
         (row := current.get((part.pk, period.id))) is None
         or row.status in (Status.NO_DATA, Status.NOT_APPLICABLE)
@@ -320,8 +366,12 @@ def report_build(
             f"chỉ tiêu trước khi làm báo cáo."
         )
     baselines = {part.pk: _baseline_id(part, baseline) for part in parts}
-    before = _results(parts, area, sorted({b for b in baselines.values() if b}), rule=rule)
-    previous = _results(parts, area, [str(period.start_date.year - 1)], rule=rule)
+    before = _results(
+        source, "before", parts, area, sorted({b for b in baselines.values() if b}), rule=rule
+    )
+    previous = _results(
+        source, "previous", parts, area, [str(period.start_date.year - 1)], rule=rule
+    )
     midterm = midterm if midterm is not None else _midterm_default(resolution, period, baseline)
     if midterm is not None and not (
         (baseline.end_date if baseline else datetime.date.min) < midterm.end_date < period.end_date
@@ -329,7 +379,7 @@ def report_build(
         raise ReportError(
             f"Kỳ sơ kết giữa chừng {midterm.id} phải nằm giữa kỳ gốc và kỳ báo cáo {period.id}."
         )
-    middle = _results(parts, area, [midterm.id], rule=rule) if midterm else {}
+    middle = _results(source, "midterm", parts, area, [midterm.id], rule=rule) if midterm else {}
     years = period.start_date.year - resolution.issued_on.year
     review = _review_word(years, review_kind)
     common = {
@@ -404,14 +454,15 @@ def report_build(
         wording,
         report.missing,
         previous=previous,
-        details=_details(parts, area, period, resolution.term_start),
+        details=source.details(parts, area, period, resolution.term_start),
         verdicts={v.indicator.pk: v for v in report.verdicts},
         middle=(midterm, middle) if midterm else None,
     )
-    report.figures = _figures(parts, area, period, baselines, rule)
+    report.coverage_note = _coverage_lines(report.annex, parts, current, period.id)
+    report.figures = _figures(source, parts, area, period, baselines, rule)
     if charts:
-        report.charts = _charts(parts, area, rule)
-    narrative_build(report, parts, current, wording, common)
+        report.charts = _charts(source, parts, area, rule)
+    narrative_build(report, parts, current, wording, common, source)
     return report
 
 
@@ -469,6 +520,8 @@ def _territory_note(area: Territory, period: Period) -> str:
 
 
 def _results(
+    source: FigureSource,
+    key: str,
     parts: list[IndicatorPart],
     area: Territory,
     period_ids: list[str],
@@ -477,7 +530,8 @@ def _results(
 ) -> dict[tuple[int, str], Result]:
     if not period_ids or not parts:
         return {}
-    rows = results_read(
+    rows = source.results(
+        key,
         parts[0].indicator.resolution,
         units=[area.unit],
         period_ids=period_ids,
@@ -486,17 +540,6 @@ def _results(
         territory=area,
     )
     return {(row.part_id, row.period_id): row for row in rows}
-
-
-def _judged(
-    part: IndicatorPart, period_id: str, value: Decimal | None, rule: str
-) -> tuple[Target | None, Decimal | None, str]:
-    """(target in force, achievement, status) of a value of `part` in a yearly period."""
-    target = None
-    if part.target_kind != TargetKind.NONE and period_id[:4].isdigit():
-        target = target_for(list(part.targets.all()), int(period_id[:4]), rule=rule)
-    achievement, status = judge(part.target_kind, value, target)
-    return target, achievement, status
 
 
 def _details(
@@ -831,7 +874,48 @@ def _qualitative(wording: Wording, indicator: Indicator, verdicts: dict[int, Ver
 # --- figures and charts ------------------------------------------------------------------
 
 
+def _coverage(row: Result | None) -> str:
+    if row is None or row.coverage is None or not row.coverage.units_expected:
+        return ""
+    return row.coverage.text(row.basis)
+
+
+def _coverage_lines(
+    annex: list[AnnexRow],
+    parts: list[IndicatorPart],
+    current: dict[tuple[int, str], Result],
+    period_id: str,
+) -> str:
+    """What each annex row's figures rest on ("số liệu của 72/75 đơn vị cấp xã đã
+    duyệt"), printed after its result: once for the row when its parts share it, else
+    one a part. When every row rests on the same units it is said once, under the table
+    (returned), and not in the rows."""
+    by_code = {part.code: part for part in parts}
+    texts = {part.code: _coverage(current.get((part.pk, period_id))) for part in by_code.values()}
+    said = set(texts.values())
+    if len(said) == 1 and all(said):
+        return f"({_capital(said.pop())})"
+    for row in annex:
+        shown = [texts.get(code, "") for code in row.parts]
+        if not any(shown):
+            continue
+        if len(set(shown)) == 1:
+            row.coverage = [f"({_capital(shown[0])})"]
+        else:
+            row.coverage = [
+                f"({by_code[code].name}: {text})"
+                for code, text in zip(row.parts, shown, strict=True)
+                if text
+            ]
+    return ""
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _figures(
+    source: FigureSource,
     parts: list[IndicatorPart],
     area: Territory,
     period: Period,
@@ -853,71 +937,68 @@ def _figures(
             for u in AdministrativeUnit.objects.within(taker).filter(level__lte=deepest)
         ]
         units = [area.unit, *sorted(below, key=lambda u: u.path)]
-        results = results_read(
+        results = source.results(
+            "figures",
             resolution,
             units=[area.unit],
             period_ids=sorted(period_ids),
             parts=parts,
-            coverage=False,
+            target_rule=rule,
             territory=area,
-        ) + results_read(
-            resolution, units=units[1:], period_ids=sorted(period_ids), parts=parts, coverage=False
+        ) + source.results(
+            "figures_below",
+            resolution,
+            units=units[1:],
+            period_ids=sorted(period_ids),
+            parts=parts,
+            target_rule=rule,
         )
     else:
         units = list(
             AdministrativeUnit.objects.within(area.unit).filter(level__lte=deepest).order_by("path")
         )
-        results = results_read(
-            resolution, units=units, period_ids=sorted(period_ids), parts=parts, coverage=False
+        results = source.results(
+            "figures",
+            resolution,
+            units=units,
+            period_ids=sorted(period_ids),
+            parts=parts,
+            target_rule=rule,
         )
     order = {u.pk: i for i, u in enumerate(units)}
     results.sort(
         key=lambda r: (r.part.indicator.number, r.part.sort_order, r.period_id, order[r.unit_id])
     )
-    rows = [
-        (
-            r.part_id,
-            r.unit.code if r.unit else "",
-            r.unit.name if r.unit else "",
-            r.unit.level if r.unit else 0,
-            r.period_id,
-            r.numerator,
-            r.denominator,
-            r.value,
-        )
-        for r in results
-    ]
     figures = []
-    for part_id, code, name, level, period_id, numerator, denominator, value in rows:
-        part = by_pk[part_id]
-        if period_id != period.id and period_id != baselines.get(part_id):
+    for r in results:
+        part = by_pk[r.part_id]
+        if r.period_id != period.id and r.period_id != baselines.get(r.part_id):
             continue
-        in_force, achievement, status = _judged(part, period_id, value, rule)
-        target = in_force.value if in_force else None
-        upper = in_force.upper if in_force else None
         figures.append(
             FigureRow(
                 indicator=part.indicator.number,
                 part=part.code,
                 part_name=part.name,
                 level_label=part.level_label,
-                unit_code=code,
-                unit_name=name,
-                unit_level=level,
-                period=period_id,
-                numerator=numerator,
-                denominator=denominator,
-                value=value,
-                target=target,
-                target_upper=upper,
-                achievement=achievement,
-                status=str(labels.get(status, status)),
+                unit_code=r.unit.code if r.unit else "",
+                unit_name=r.unit.name if r.unit else "",
+                unit_level=r.unit.level if r.unit else 0,
+                period=r.period_id,
+                numerator=r.numerator,
+                denominator=r.denominator,
+                value=r.value,
+                target=r.target.value if r.target else None,
+                target_upper=r.target.upper if r.target else None,
+                achievement=r.achievement,
+                status=str(labels.get(r.status, r.status)),
+                coverage=_coverage(r),
             )
         )
     return figures
 
 
 def _charts(
+    source: FigureSource,
     parts: list[IndicatorPart],
     area: Territory,
     rule: str = Resolution.TargetRule.UPCOMING,
@@ -926,11 +1007,13 @@ def _charts(
 
     history: dict[int, list[Result]] = defaultdict(list)
     if parts:
-        for row in results_read(
+        for row in source.results(
+            "charts",
             parts[0].indicator.resolution,
             units=[area.unit],
             parts=parts,
             coverage=False,
+            target_rule=rule,
             territory=area,
         ):
             if row.period_id.isdigit() and row.status not in (
@@ -943,7 +1026,7 @@ def _charts(
         rows = history.get(part.pk, [])
         if not any(r.value is not None for r in rows):
             continue
-        target = _judged(part, rows[-1].period_id, rows[-1].value, rule)[0]
+        target = rows[-1].target
         title = " – ".join(
             t for t in (f"{part.indicator.number}. {part.level_label}".strip(), part.name) if t
         )

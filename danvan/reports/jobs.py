@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -22,9 +23,11 @@ from danvan.datasets.models import Period
 from danvan.geography.models import AdministrativeUnit
 from danvan.indicators.models import Resolution
 from danvan.reports.docx_writer import TemplateError, docx_render
-from danvan.reports.exporter import ReportError, report_build
+from danvan.reports.exporter import ReportError, parts_for, report_build
 from danvan.reports.files import FORMATS, PdfUnavailableError, pdf_convert
-from danvan.reports.models import ReportJob
+from danvan.reports.gate import FormsNotApprovedError, approval_gate
+from danvan.reports.models import FinalReport, ReportJob
+from danvan.reports.snapshots import final_report_build, final_report_record
 from danvan.reports.wording import WordingError
 from danvan.reports.xlsx_writer import xlsx_render
 
@@ -53,12 +56,22 @@ def report_job_create(
     fmt: str,
     report_date: datetime.date | None = None,
     target_rule: str = "",
+    final: bool = False,
 ) -> ReportJob:
-    """A job waiting for the worker; the caller enqueues it."""
+    """A job waiting for the worker; the caller enqueues it. A final report is refused
+    (ReportError naming the forms, no job made) while a form under `unit` for `period` is
+    not approved; the worker checks again when it makes it."""
     if fmt not in FORMATS:
         raise Http404("No such format")
     _check_access(actor, resolution, unit)
+    if final and not access.can_issue_final_report(actor, unit):
+        raise PermissionDenied("Only the board (an administrator) issues a final report.")
+    if final:
+        gate = approval_gate(unit, period, parts_for(resolution, unit))
+        if not gate.is_closed:
+            raise FormsNotApprovedError(gate.refusal())
     return ReportJob.objects.create(
+        final=final,
         user=actor,
         resolution=resolution,
         unit=unit,
@@ -83,7 +96,10 @@ def report_job_run(*, job: ReportJob) -> ReportJob:
     _step(job, ReportJob.Status.RUNNING, 5)
     try:
         _check_access(job.user, job.resolution, job.unit)
-        report = report_build(
+        if job.final and not access.can_issue_final_report(job.user, job.unit):
+            raise PermissionDenied
+        build = final_report_build if job.final else report_build
+        built = build(
             resolution=job.resolution,
             unit=job.unit,
             period=job.period,
@@ -92,6 +108,7 @@ def report_job_run(*, job: ReportJob) -> ReportJob:
             target_rule=job.target_rule or None,
             charts=job.format != "xlsx",
         )
+        report, snapshot = built if isinstance(built, tuple) else (built, "")
         _step(job, ReportJob.Status.RUNNING, 50)
         if job.format == "xlsx":
             content = xlsx_render(report)
@@ -110,10 +127,16 @@ def report_job_run(*, job: ReportJob) -> ReportJob:
         raise
     path = report_dir() / f"{uuid.uuid4().hex}.{job.format}"
     path.write_bytes(content)
-    job.stored_path = str(path)
-    job.filename = f"{report.filename_stem}.{job.format}"
-    job.status, job.progress, job.message = ReportJob.Status.DONE, 100, ""
-    job.save()
+    with transaction.atomic():
+        if job.final:
+            job.final_report = final_report_record(
+                actor=job.user, report=report, snapshot=snapshot, via=FinalReport.Via.PAGE
+            )
+        job.stored_path = str(path)
+        kind = "chinh-thuc" if job.final else "du-thao"
+        job.filename = f"{report.filename_stem}-{kind}.{job.format}"
+        job.status, job.progress, job.message = ReportJob.Status.DONE, 100, ""
+        job.save()
     return job
 
 

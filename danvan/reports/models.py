@@ -124,6 +124,10 @@ class ReportJob(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     message = models.TextField(blank=True)
+    final = models.BooleanField(_("final report"), default=False)
+    final_report = models.ForeignKey(
+        "FinalReport", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     stored_path = models.CharField(max_length=500, blank=True, editable=False)
     filename = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -144,3 +148,52 @@ class ReportJob(models.Model):
     @property
     def path(self) -> Path:
         return Path(self.stored_path)
+
+
+class FinalReport(models.Model):
+    """A final review report as issued: the snapshot of the figures, coverage and approval
+    states it was made from (canonical JSON, the exact text hashed) and its SHA-256.
+
+    One row per issuance, never changed: it is also the audit of who issued the report,
+    when, from where and through what. The report is regenerated from the snapshot, so
+    later edits of the figures do not change it.
+    """
+
+    class Via(models.TextChoices):
+        PAGE = "page", _("Report page")
+        API = "api", _("API")
+        COMMAND = "command", _("Command")
+
+    resolution = models.ForeignKey(
+        "indicators.Resolution", on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey("datasets.Period", on_delete=models.PROTECT, related_name="+")
+    baseline = models.ForeignKey(
+        "datasets.Period", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    report_date = models.DateField(_("report date"))
+    target_rule = models.CharField(_("target in force"), max_length=10)
+    basis = models.CharField(_("figures counted"), max_length=10)
+    number = models.CharField(_("document number"), max_length=40, blank=True)
+    snapshot = models.TextField(_("snapshot"), editable=False)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    issued_via = models.CharField(_("issued through"), max_length=10, choices=Via.choices)
+    remote_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("final report")
+        verbose_name_plural = _("final reports")
+        ordering = ["-issued_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.resolution} · {self.unit} · {self.period_id} · {self.sha256[:12]}"

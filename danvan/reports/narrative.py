@@ -12,6 +12,7 @@ Stocks (members, households) are the report period's.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Sum
@@ -27,6 +28,7 @@ from danvan.reports.exporter import (
     LEVEL_LABELS,
     NO_DATA,
     Block,
+    FigureSource,
     Report,
     fmt_count,
     fmt_money,
@@ -88,8 +90,11 @@ SEATS = (("cadre_heads_party_standing", "standing"), ("cadre_heads_party_executi
 class Figures:
     """Sums of data values under a unit, by element, level, organization type and year."""
 
-    def __init__(self, area: Territory, years: Iterable[int]) -> None:
+    def __init__(self, area: Territory | None, years: Iterable[int]) -> None:
         self.values: dict[tuple[str, int, str | None, int], Decimal] = {}
+        self.stocks: set[str] = set()
+        if area is None:  # filled by the caller (a final report's snapshot)
+            return
         rows = (
             DataValue.objects.filter(
                 territory_filter(area, list(years)),
@@ -187,7 +192,9 @@ def narrative_build(
     current: dict[tuple[int, str], Result],
     wording: Wording,
     common: dict[str, str],
+    source: FigureSource | None = None,
 ) -> None:
+    source = source or FigureSource()
     unit, period = report.unit, report.period
     year = period.start_date.year
     resolution = report.resolution
@@ -199,7 +206,7 @@ def narrative_build(
     term = range(resolution.term_start, year + 1)
     this_year = range(year, year + 1)
     area = report.territory or territory_of(resolution.scope_unit, unit)
-    figures = Figures(area, range(min(resolution.term_start, issued.start), year + 1))
+    figures = source.narrative(area, range(min(resolution.term_start, issued.start), year + 1))
     names = dict(OrganizationType.objects.values_list("code", "short_name"))
     order = list(OrganizationType.objects.order_by("sort_order").values_list("code", flat=True))
     scope = SCOPE_WORDS.get(unit.kind, "toàn địa bàn")
@@ -441,7 +448,7 @@ def narrative_build(
         },
         notes={"fn": ("seats_note", seat_parts)},
     )
-    _funds(w, area, year, names)
+    _funds(w, source.funds(area, year), year, names)
     w.paragraph(
         "transfers",
         "Điều động cán bộ",
@@ -577,23 +584,57 @@ def _head(wording: Wording, option: str, names: dict[str, str]) -> str:
     return wording("heads.other", organization=names.get(option, option))
 
 
-def _funds(w: _Writer, area: Territory, year: int, names: dict[str, str]) -> None:
-    """The highest and the lowest operating funds of a commune-level body, with its name."""
+@dataclass(frozen=True)
+class FundsBody:
+    """A commune-level body's operating funds, with where it is."""
+
+    value: Decimal
+    unit_name: str
+    district_name: str  # "" when the commune is directly under the province
+    organization_type: str  # code, "" for the commune's own figure
+
+
+def funds_read(area: Territory, year: int) -> tuple[FundsBody | None, FundsBody | None]:
+    """The highest and the lowest operating funds of a commune-level body in the territory."""
     rows = DataValue.objects.filter(
         territory_filter(area, [year]),
         unit__level=AdministrativeUnit.Level.COMMUNE,
         element__code="operating_funds",
     ).select_related("unit__parent", "organization_type")
-    highest = rows.order_by("-value", "unit__path", "organization_type__sort_order").first()
-    lowest = rows.order_by("value", "unit__path", "organization_type__sort_order").first()
 
-    def body(value: DataValue | None) -> str:
+    def body(value: DataValue | None) -> FundsBody | None:
+        if value is None:
+            return None
+        parent = value.unit.parent
+        return FundsBody(
+            value=value.value,
+            unit_name=value.unit.name,
+            district_name=parent.name if parent is not None and parent.level > 1 else "",
+            organization_type=value.organization_type.code if value.organization_type else "",
+        )
+
+    return (
+        body(rows.order_by("-value", "unit__path", "organization_type__sort_order").first()),
+        body(rows.order_by("value", "unit__path", "organization_type__sort_order").first()),
+    )
+
+
+def _funds(
+    w: _Writer,
+    found: tuple[FundsBody | None, FundsBody | None],
+    year: int,
+    names: dict[str, str],
+) -> None:
+    """The highest and the lowest operating funds of a commune-level body, with its name."""
+    highest, lowest = found
+
+    def body(value: FundsBody | None) -> str:
         if value is None:
             return NO_DATA
-        where = [lower_first(value.unit.name)]
-        if value.unit.parent is not None and value.unit.parent.level > 1:
-            where.append(value.unit.parent.name)
-        who = names.get(value.organization_type.code, "") if value.organization_type else ""
+        where = [lower_first(value.unit_name)]
+        if value.district_name:
+            where.append(value.district_name)
+        who = names.get(value.organization_type, "") if value.organization_type else ""
         return " ".join(t for t in (who, ", ".join(where)) if t)
 
     w.paragraph(

@@ -14,15 +14,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from danvan.accounts import access
+from danvan.accounts.models import User
 from danvan.datasets.models import Period
+from danvan.datasets.queries import EntryForm
+from danvan.datasets.views import form_url
 from danvan.geography.models import AdministrativeUnit
 from danvan.indicators.models import Resolution
+from danvan.indicators.results import latest_complete_period
 from danvan.reports import jobs
 from danvan.reports.checker import ReadError, Severity, check_document, read_bytes, read_text
 from danvan.reports.checker.findings import SEVERITY_LABELS
-from danvan.reports.exporter import Report, ReportError, report_build, report_date_default
+from danvan.reports.exporter import (
+    Report,
+    ReportError,
+    parts_for,
+    report_build,
+    report_date_default,
+)
 from danvan.reports.files import CONTENT_TYPES, FORMATS
 from danvan.reports.forms import ReportCheckForm
+from danvan.reports.gate import Gate, approval_gate
 from danvan.reports.models import ReportJob
 from danvan.reports.queries import report_periods, report_units
 from danvan.reports.rendering import anchor, render_document
@@ -91,6 +102,9 @@ class ReportChoice:
     date: datetime.date | None = None  # None: the default (report_date_default)
     target_rule: str = ""  # "": the resolution's own rule
     problem: str = ""
+    # None: the user picked the period; otherwise whether the period opened on (the
+    # latest whose coverage the resolution deems complete) is complete.
+    complete: bool | None = None
 
     @property
     def date_shown(self) -> datetime.date | None:
@@ -116,9 +130,17 @@ def _choice(request: HttpRequest) -> ReportChoice:
         unit = units[0] if units else None
     periods = list(report_periods(resolution))
     by_id = {p.id: p for p in periods}
-    period = by_id.get(request.GET.get("period", "")) or (periods[-1] if periods else None)
+    period = by_id.get(request.GET.get("period", ""))
+    complete: bool | None = None
+    if period is None and unit is not None:
+        # As the dashboard: the latest period whose coverage is complete, and say so.
+        period_id, complete = latest_complete_period(resolution, unit)
+        period = by_id.get(period_id or "")
+    if period is None:
+        period, complete = (periods[-1] if periods else None), None
     baseline = by_id.get(request.GET.get("baseline", ""))
     choice = ReportChoice(resolution, units, unit, periods, period, baseline)
+    choice.complete = complete
     text = request.GET.get("date", "").strip()
     if text:
         try:
@@ -149,19 +171,55 @@ def _build(choice: ReportChoice, *, charts: bool) -> Report:
     )
 
 
+@dataclass
+class GateRow:
+    """A unit with forms not approved, each linked to its form when the user may see it."""
+
+    unit: AdministrativeUnit
+    forms: list[tuple[str, str, str]]  # (name, status, link or "")
+
+
+def _gate_rows(user: User, gate: Gate) -> list[GateRow]:
+    rows = []
+    for group in gate.by_unit():
+        forms = []
+        for form in group.forms:
+            link = ""
+            if access.can_view_form(user, form.unit, form.organization):
+                entry = EntryForm(form.data_set, form.unit, form.organization, gate.period)
+                link = form_url(entry)
+            forms.append((form.name, form.status_label, link))
+        rows.append(GateRow(group.unit, forms))
+    return rows
+
+
+def _gate(choice: ReportChoice) -> Gate | None:
+    if choice.resolution is None or choice.unit is None or choice.period is None:
+        return None
+    return approval_gate(choice.unit, choice.period, parts_for(choice.resolution, choice.unit))
+
+
 @login_required
-def report_page(request: HttpRequest) -> HttpResponse:
+def report_page(request: HttpRequest, refusal: str = "", status: int = 200) -> HttpResponse:
     choice = _choice(request)
     context: dict[str, Any] = {
         "choice": choice,
         "resolutions": access.resolutions_visible_to(request.user),
         "formats": FORMATS,
         "target_rules": Resolution.TargetRule.choices,
+        "refusal": refusal,
     }
     try:
         context["report"] = _build(choice, charts=False)
     except ReportError as error:
         context["error"] = str(error)
+    gate = _gate(choice)
+    if gate is not None:
+        context["gate"] = gate
+        context["may_issue"] = choice.unit is not None and access.can_issue_final_report(
+            request.user, choice.unit
+        )
+        context["gate_rows"] = _gate_rows(access.request_user(request), gate)
     if choice.resolution is not None and choice.unit is not None and choice.period is not None:
         context["query"] = urlencode(
             {
@@ -173,7 +231,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
                 **({"target_rule": choice.target_rule} if choice.target_rule else {}),
             }
         )
-    return render(request, "reports/make.html", context)
+    return render(request, "reports/make.html", context, status=status)
 
 
 @login_required
@@ -193,16 +251,21 @@ def report_job_start(request: HttpRequest, format: str) -> HttpResponse:
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    job = jobs.report_job_create(
-        actor=access.request_user(request),
-        resolution=choice.resolution,
-        unit=choice.unit,
-        period=choice.period,
-        baseline=choice.baseline,
-        fmt=format,
-        report_date=choice.date,
-        target_rule=choice.target_rule,
-    )
+    try:
+        job = jobs.report_job_create(
+            actor=access.request_user(request),
+            resolution=choice.resolution,
+            unit=choice.unit,
+            period=choice.period,
+            baseline=choice.baseline,
+            fmt=format,
+            report_date=choice.date,
+            target_rule=choice.target_rule,
+            final=request.POST.get("kind") == "final",
+        )
+    except ReportError as error:
+        # A final report while forms are open: the page again, saying which; nothing made.
+        return report_page(request, refusal=str(error), status=400)
     report_job_run_task.enqueue(job.pk)
     return redirect("reports:job", pk=job.pk)
 

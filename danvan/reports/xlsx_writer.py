@@ -3,13 +3,16 @@ per part × unit × period, with numerator and denominator) on a second sheet.""
 
 from __future__ import annotations
 
+import datetime
 import io
+import zipfile
 from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from danvan.lib.spreadsheets import formulas_neutralise
 from danvan.reports.exporter import Report
@@ -34,7 +37,9 @@ FIGURE_COLUMNS = [
     ("Mức trên", 10, "#,##0.##"),
     ("So sánh chỉ tiêu (%)", 14, "#,##0.00"),
     ("Đánh giá", 14, None),
+    ("Số liệu của", 34, None),
 ]
+DRAFT_MARK = "DỰ THẢO"
 
 
 def _number(value: Decimal | None) -> Decimal | None:
@@ -48,10 +53,33 @@ def xlsx_render(report: Report) -> bytes:
     annex.title = "Phụ lục"
     _annex(annex, report)
     _figures(book.create_sheet("Số liệu theo đơn vị"), report)
+    _status_marks(book, report)
     buffer = io.BytesIO()
     formulas_neutralise(book)
-    book.save(buffer)
-    return buffer.getvalue()
+    if not report.final:
+        book.save(buffer)
+        return buffer.getvalue()
+    # The file's own dates are the report's, so a final report regenerated from its
+    # snapshot is the same file, byte for byte (book.save stamps the time of saving).
+    day = datetime.datetime.combine(report.date, datetime.time())
+    book.properties.created = book.properties.modified = day
+    ExcelWriter(book, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+    return _dated(buffer.getvalue(), report.date)
+
+
+def _dated(content: bytes, day: datetime.date) -> bytes:
+    """The same archive with every member dated `day` (zip writes the time of writing)."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            info = zipfile.ZipInfo(
+                member.filename, date_time=(day.year, day.month, day.day, 0, 0, 0)
+            )
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = member.external_attr
+            target.writestr(info, source.read(member.filename))
+    return output.getvalue()
 
 
 def _annex(sheet: Worksheet, report: Report) -> None:
@@ -90,7 +118,7 @@ def _annex(sheet: Worksheet, report: Report) -> None:
             item.name if item.number != previous else None,
             "\n".join(item.before),
             *(["\n".join(item.midterm)] if report.midterm_column else []),
-            "\n".join(item.result),
+            "\n".join(item.result + item.coverage),
             "\n".join(item.comparison),
         ]
         previous = item.number
@@ -101,6 +129,16 @@ def _annex(sheet: Worksheet, report: Report) -> None:
             cell.border = BOX
     if row > first_of_indicator:
         _merge(sheet, first_of_indicator, row)
+    notes = [report.coverage_note] if report.coverage_note else []
+    if report.final:
+        notes.append(f"Mã kiểm chứng (SHA-256) của số liệu: {report.snapshot_hash}")
+    if notes:
+        row += 1
+    for note in notes:
+        row += 1
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
+        cell = sheet.cell(row, 1, note)
+        cell.font = Font(name=FONT, italic=True)
     sheet.freeze_panes = sheet.cell(header + 1, 1)
     sheet.print_title_rows = f"{header}:{header}"
     sheet.page_setup.orientation = "landscape"
@@ -108,6 +146,26 @@ def _annex(sheet: Worksheet, report: Report) -> None:
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _status_marks(book: Workbook, report: Report) -> None:
+    """A draft says so beside the title and on every printed page; a final report carries
+    its snapshot's hash on every printed page and in the file's properties."""
+    for sheet in book.worksheets:
+        if report.final:
+            sheet.oddFooter.left.text = f"SHA-256: {report.snapshot_hash}"
+        else:
+            sheet.oddHeader.center.text = DRAFT_MARK
+            sheet.oddHeader.center.size = 20
+            sheet.oddHeader.center.color = "C00000"
+    if report.final:
+        book.properties.identifier = f"sha256:{report.snapshot_hash}"
+        book.properties.category = "Báo cáo chính thức"
+    else:
+        book.properties.category = DRAFT_MARK
+        annex = book.worksheets[0]
+        cell = annex.cell(1, 6, DRAFT_MARK)
+        cell.font = Font(name=FONT, bold=True, size=16, color="C00000")
 
 
 def _merge(sheet: Worksheet, first: int, last: int) -> None:
@@ -139,6 +197,7 @@ def _figures(sheet: Worksheet, report: Report) -> None:
             _number(item.target_upper),
             _number(item.achievement),
             item.status,
+            item.coverage,
         ]
         for col, value in enumerate(values, start=1):
             cell = sheet.cell(row, col, value)

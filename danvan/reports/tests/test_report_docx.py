@@ -122,7 +122,7 @@ def test_every_annex_cell_comes_from_the_computed_results(world, report_world):
         cells = [c.text for c in row.cells]
         assert cells[2:] == [
             "\n".join(item.before),
-            "\n".join(item.result),
+            "\n".join(item.result + item.coverage),
             "\n".join(item.comparison),
         ]
         for code in item.parts:
@@ -137,7 +137,8 @@ def test_every_annex_cell_comes_from_the_computed_results(world, report_world):
     first = [c.text for c in rows[0].cells]
     assert first[3] == (
         "Cấp tỉnh:\n- Về chính trị: 12/12 đồng chí, chiếm tỷ lệ 100%.\n"
-        "- Về chuyên môn: 12/12 đồng chí, chiếm tỷ lệ 100%."
+        "- Về chuyên môn: 12/12 đồng chí, chiếm tỷ lệ 100%.\n"
+        "(Số liệu của 1/1 đơn vị cấp tỉnh đã nhập)"
     )
     assert (
         "- Về chính trị: Đạt 100% chỉ tiêu nghị quyết "

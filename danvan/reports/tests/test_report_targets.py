@@ -130,3 +130,38 @@ def test_an_of_which_figure_not_entered_is_said_missing(world, report_world):
     assert transfers.result == [
         "Cấp tỉnh: 07 đồng chí, trong đó đồng chí giữ chức vụ lãnh đạo: chưa có số liệu."
     ]
+
+
+def test_the_figures_and_charts_take_the_target_of_the_rule_chosen(world, report_world):
+    upcoming = build(report_world, world.province)
+    reached = build(report_world, world.province, target_rule="reached")
+
+    def province_households(report):  # type: ignore[no-untyped-def]
+        return next(
+            f
+            for f in report.figures
+            if f.part == "households-with-member" and f.unit_level == 1 and f.period == "2021"
+        )
+
+    assert province_households(upcoming).target == 82
+    assert province_households(reached).target == 80
+    assert str(province_households(reached).achievement)[:6] == "106.25"
+    charted = report_build(
+        resolution=report_world,
+        unit=world.province,
+        period=period_get("2021"),
+        date=DAY,
+        target_rule="reached",
+    )
+    part = IndicatorPart.objects.get(code="households-with-member")
+    chart = next(c for c in charted.charts if c.title.endswith(part.name))
+    assert 80 in _rule_values(chart.spec) and 82 not in _rule_values(chart.spec)
+
+
+def _rule_values(spec):  # type: ignore[no-untyped-def]
+    """Every number in a chart spec (the target line is one of them)."""
+    if isinstance(spec, dict):
+        return [v for item in spec.values() for v in _rule_values(item)]
+    if isinstance(spec, list):
+        return [v for item in spec for v in _rule_values(item)]
+    return [spec] if isinstance(spec, int | float) or hasattr(spec, "as_tuple") else []

@@ -1,4 +1,8 @@
-"""make_report --resolution 06-NQ/TU --unit 93 --period 2021 --format docx --output PATH"""
+"""make_report --resolution 06-NQ/TU --unit 93 --period 2021 --format docx --output PATH
+
+A draft ("DỰ THẢO") unless --final: then refused while a form is not approved, and the
+report's snapshot is stored. --regenerate N makes final report N again from its snapshot.
+"""
 
 from __future__ import annotations
 
@@ -18,9 +22,15 @@ from danvan.geography.models import AdministrativeUnit
 from danvan.geography.territory import territory_units
 from danvan.indicators.models import Resolution
 from danvan.reports.docx_writer import TemplateError
-from danvan.reports.exporter import REVIEW_WORDS, ReportError, fmt_date, report_build
+from danvan.reports.exporter import REVIEW_WORDS, Report, ReportError, fmt_date, report_build
 from danvan.reports.files import FORMATS, PdfUnavailableError, report_render
+from danvan.reports.models import FinalReport
 from danvan.reports.queries import unit_lookup
+from danvan.reports.snapshots import (
+    final_report_build,
+    final_report_record,
+    final_report_regenerate,
+)
 from danvan.reports.wording import WordingError, wording_load
 
 
@@ -28,9 +38,22 @@ class Command(BaseCommand):
     help = "Make the review report of a resolution for a unit and a period (DOCX, XLSX or PDF)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--resolution", required=True, help="06-NQ/TU or 06-NQ-TU")
-        parser.add_argument("--unit", required=True, help="GSO code (93) or name (Hậu Giang)")
-        parser.add_argument("--period", required=True, help="2021")
+        parser.add_argument("--resolution", help="06-NQ/TU or 06-NQ-TU")
+        parser.add_argument("--unit", help="GSO code (93) or name (Hậu Giang)")
+        parser.add_argument("--period", help="2021")
+        parser.add_argument(
+            "--final",
+            action="store_true",
+            help="the final report: refused while a form under the unit for the period is "
+            "not approved; its figures are stored with their SHA-256 (default: a draft)",
+        )
+        parser.add_argument(
+            "--regenerate",
+            type=int,
+            metavar="N",
+            help="make final report N again from its stored figures (ignores the choice "
+            "of resolution, unit, period, date, rule and basis)",
+        )
         parser.add_argument("--baseline", help="another baseline period than each indicator's")
         parser.add_argument("--format", choices=FORMATS, default="docx")
         parser.add_argument("--output", required=True, type=Path)
@@ -73,6 +96,15 @@ class Command(BaseCommand):
             user = User.objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"No user {options['user']}.")
+        if options["regenerate"] is not None:
+            self._regenerate(options, user)
+            return
+        missing = [name for name in ("resolution", "unit", "period") if not options[name]]
+        if missing:
+            raise CommandError(
+                "Thiếu " + ", ".join(f"--{name}" for name in missing) + " (hoặc --regenerate N)."
+            )
+        snapshot = ""
         try:
             resolution = self._resolution(options["resolution"], user)
             visible = access.units_visible_to(user) if user else AdministrativeUnit.objects.all()
@@ -86,26 +118,46 @@ class Command(BaseCommand):
             baseline = self._period(options["baseline"]) if options["baseline"] else None
             midterm = self._period(options["midterm"]) if options["midterm"] else None
             day = datetime.date.fromisoformat(options["date"]) if options["date"] else None
-            report = report_build(
-                resolution=resolution,
-                unit=unit,
-                period=period,
-                baseline=baseline,
-                date=day,
-                wording=wording_load(options["wording"]),
-                charts=not options["no_charts"] and options["format"] != "xlsx",
-                number=options["number"],
-                target_rule=options["target_rule"],
-                basis=options["basis"],
-                review_kind=options["review"],
-                midterm=midterm,
-            )
+            chosen: dict[str, Any] = {
+                "resolution": resolution,
+                "unit": unit,
+                "period": period,
+                "baseline": baseline,
+                "date": day,
+                "wording": wording_load(options["wording"]),
+                "charts": not options["no_charts"] and options["format"] != "xlsx",
+                "number": options["number"],
+                "target_rule": options["target_rule"],
+                "basis": options["basis"],
+                "review_kind": options["review"],
+                "midterm": midterm,
+            }
+            if options["final"]:
+                if user is not None and not access.can_issue_final_report(user, unit):
+                    raise ReportError(
+                        f"{user} không phát hành được báo cáo chính thức (chỉ quản trị viên)."
+                    )
+                report, snapshot = final_report_build(**chosen)
+            else:
+                report = report_build(**chosen)
             rendered = report_render(report, options["format"], options["template"])
         except (ReportError, TemplateError, WordingError, PdfUnavailableError) as error:
             raise CommandError(str(error)) from error
         except ValueError as error:  # a date that is not one
             raise CommandError(str(error)) from error
         options["output"].write_bytes(rendered.content)
+        if options["final"]:
+            final = final_report_record(
+                actor=user, report=report, snapshot=snapshot, via=FinalReport.Via.COMMAND
+            )
+            self.stdout.write(
+                f"Báo cáo chính thức số {final.pk}: số liệu đã lưu, SHA-256 {final.sha256}"
+            )
+        else:
+            self.stdout.write("Bản dự thảo (DỰ THẢO); báo cáo chính thức: --final")
+        self._summary(report, options, len(rendered.content))
+
+    def _summary(self, report: Report, options: dict[str, Any], size: int) -> None:
         for line in report.missing:
             self.stderr.write(f"Thiếu: {line}")
         why = ""
@@ -116,7 +168,30 @@ class Command(BaseCommand):
             f"Ngày báo cáo: {fmt_date(report.date)}{why}; cơ quan ban hành: {report.profile.issuer}"
         )
         self.stdout.write(f"Chỉ tiêu áp dụng: {report.target_rule_label}")
-        self.stdout.write(f"{options['output']} ({len(rendered.content):,} bytes)")
+        self.stdout.write(f"{options['output']} ({size:,} bytes)")
+
+    def _regenerate(self, options: dict[str, Any], user: User | None) -> None:
+        final = (
+            FinalReport.objects.select_related("resolution", "unit", "period", "baseline")
+            .filter(pk=options["regenerate"])
+            .first()
+        )
+        if final is None or (user is not None and not access.can_view_unit(user, final.unit)):
+            raise CommandError(f"Không có báo cáo chính thức số {options['regenerate']}.")
+        try:
+            report = final_report_regenerate(
+                final,
+                charts=not options["no_charts"] and options["format"] != "xlsx",
+                wording=wording_load(options["wording"]),
+            )
+            rendered = report_render(report, options["format"], options["template"])
+        except (ReportError, TemplateError, WordingError, PdfUnavailableError) as error:
+            raise CommandError(str(error)) from error
+        options["output"].write_bytes(rendered.content)
+        self.stdout.write(
+            f"Báo cáo chính thức số {final.pk} dựng lại từ số liệu đã lưu (SHA-256 {final.sha256})"
+        )
+        self._summary(report, options, len(rendered.content))
 
     def _resolution(self, text: str, user: User | None) -> Resolution:
         if user is not None:
