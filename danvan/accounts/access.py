@@ -346,9 +346,16 @@ def can_edit_catalogue(user: AnyUser) -> bool:
 
 
 def can_issue_final_report(user: AnyUser, unit: AdministrativeUnit) -> bool:
-    """A final report is the board's act: an administrator whose scope holds the unit.
-    Anyone who sees the unit may make a draft."""
-    return can_manage(user) and can_view_unit(user, unit)
+    """A final report is the board's act: the board's analysts (Ban Tuyên giáo và Dân vận)
+    or an administrator, whose scope holds the unit and is not limited to one
+    organization type (a final report rests on every organization's figures). Anyone who
+    sees the unit may make a draft."""
+    active = _active(user)
+    if active is None or not can_view_unit(user, unit):
+        return False
+    if active.organization_type_id is not None and not active.is_superuser:
+        return False
+    return can_manage(user) or active.role == User.Role.BOARD_ANALYST
 
 
 def can_check_reports(user: AnyUser) -> bool:

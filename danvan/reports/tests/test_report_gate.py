@@ -245,3 +245,28 @@ def test_the_gate_reads_a_constant_number_of_queries(
         names = [(form.unit.name, form.name, form.status_label) for form in gate.open]
 
     assert len(names) == 2
+
+
+def test_the_board_analyst_issues_a_final_report_an_organization_restricted_one_does_not(world):
+    from danvan.accounts import access
+    from danvan.accounts.models import User
+    from danvan.organizations.models import OrganizationType
+
+    unit = world.province
+
+    def user(name, role, **extra):
+        return User.objects.create_user(
+            username=name, password="x", role=role, home_unit=unit, **extra
+        )
+
+    analyst = user("board.final", User.Role.BOARD_ANALYST)
+    restricted = user(
+        "board.hnd",
+        User.Role.BOARD_ANALYST,
+        organization_type=OrganizationType.objects.get(code="hnd"),
+    )
+    clerk = user("clerk.final", User.Role.DATA_CLERK)
+
+    assert access.can_issue_final_report(analyst, unit)
+    assert not access.can_issue_final_report(restricted, unit)
+    assert not access.can_issue_final_report(clerk, unit)

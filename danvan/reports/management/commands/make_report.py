@@ -135,7 +135,8 @@ class Command(BaseCommand):
             if options["final"]:
                 if user is not None and not access.can_issue_final_report(user, unit):
                     raise ReportError(
-                        f"{user} không phát hành được báo cáo chính thức (chỉ quản trị viên)."
+                        f"{user} không phát hành được báo cáo chính thức (chỉ chuyên viên "
+                        "Ban hoặc quản trị viên không giới hạn theo tổ chức)."
                     )
                 report, snapshot = final_report_build(**chosen)
             else:
