@@ -253,7 +253,13 @@ def submission_get_or_create(form: EntryForm) -> Submission:
 
 
 def _locked(submission: Submission) -> Submission:
-    return Submission.objects.select_for_update().get(pk=submission.pk)
+    # With its body (whose type the sums need), in the same statement; only the form is
+    # locked.
+    return (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=submission.pk)
+    )
 
 
 @transaction.atomic
