@@ -844,6 +844,7 @@ def step_submission(args: argparse.Namespace) -> dict[str, Any]:
     actor = _actor(code)
     timed = _Timed(services.sums_apply_transition)
     services.sums_apply_transition = timed
+
     def commune_forms() -> list[Submission]:
         # As the inbox's bulk approval reads them: with unit and body, whose scope the
         # approver's check reads.
