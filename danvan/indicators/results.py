@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.datasets.models import DataElement, DataSet, DataValue, Period, Submission
 from danvan.datasets.queries import ValueLookup
-from danvan.geography.models import AdministrativeUnit
+from danvan.geography.models import AdministrativeUnit, UnitCarry
 from danvan.indicators.engine import Status, judge, target_for
 from danvan.indicators.models import ElementSum, IndicatorPart, Resolution, Target
 from danvan.lib.expressions import Expression, expression_parse
@@ -191,11 +191,21 @@ class _Figures:
         average = DataElement.Aggregation.AVERAGE
         total, count = f"{basis}_total", f"{basis}_count"
         # Rows of units above a level are their sums; rows of a unit at a level are the
-        # figures carried to it from the units it succeeded.
-        held = [u.pk for u in units if u.level <= max(levels)]
-        if held:
+        # figures carried to it from the units it succeeded, so only the ends of carries
+        # among the units at the deepest level are asked for (all ten thousand communes
+        # of a ranking probed for nothing took 40 ms). Two queries: one with an OR of
+        # both scanned the whole table.
+        above = [u.pk for u in units if u.level < max(levels)]
+        at_level = [u.pk for u in units if u.level == max(levels)]
+        chosen = []
+        if above:
+            chosen.append(Q(unit_id__in=_among(above)))
+        if at_level:
+            ends = UnitCarry.objects.filter(target_id__in=_among(at_level)).values("target_id")
+            chosen.append(Q(unit_id__in=ends))
+        for among in chosen:
             rows = ElementSum.objects.filter(
-                unit_id__in=_among(held),
+                among,
                 level__in=sorted(levels),
                 period_id__in=period_ids,
                 element_id__in=list(elements),
@@ -479,62 +489,87 @@ def coverage_read(
     }
     if not reporting:
         return found
-    expected: dict[int, list[tuple[int, int | None]]] = defaultdict(list)  # unit → (form, body)
-    territorial = list(
-        Organization.objects.filter(
-            unit_id__in=_among(list(reporting)), kind=Organization.Kind.TERRITORIAL
-        )
-        .order_by()  # the default order joins every unit and type of the country
-        .values_list("pk", "unit_id", "type_id")
-    )
-    for data_set in data_sets:
-        if data_set.reported_by_organizations:
-            allowed = {t.pk for t in data_set.organization_types.all()}
-            for org_id, unit_id, type_id in territorial:
-                if reporting[unit_id][1] in data_set.levels and (not allowed or type_id in allowed):
-                    expected[unit_id].append((data_set.pk, org_id))
-        else:
-            for unit_id, (_path, level) in reporting.items():
-                if level in data_set.levels:
-                    expected[unit_id].append((data_set.pk, None))
-    states = {
-        (unit_id, period_id, data_set_id, org_id or 0): status
-        for unit_id, period_id, data_set_id, org_id, status in Submission.objects.filter(
-            unit_id__in=_among(list(reporting)),
-            period_id__in=period_ids,
-            data_set__in=list(data_sets),
-        )
-        .order_by()
-        .values_list("unit_id", "period_id", "data_set_id", "organization_id", "status")
-    }
-    entered = _holding(list(expected), period_ids, data_sets)
-    sent = (Submission.Status.SUBMITTED, Submission.Status.APPROVED)
+    counts = _form_counts(reporting, period_ids, data_sets)
+    entered = _holding(sorted({unit_id for unit_id, _period in counts}), period_ids, data_sets)
     for period_id in period_ids:
         for level in levels:
             for root in units:
                 if root.level <= level:
                     found[(level, root.pk, period_id)] = Coverage(level)
-        for unit_id, (path, level) in reporting.items():
-            forms = expected.get(unit_id, [])
-            if not forms:
+    for (unit_id, period_id), (n_forms, n_sent, n_approved) in counts.items():
+        path, level = reporting[unit_id]
+        has_values = (unit_id, period_id) in entered
+        for prefix in _prefixes(path):
+            holder = roots.get(prefix)
+            if holder is None:
                 continue
-            statuses = [states.get((unit_id, period_id, ds, org or 0)) for ds, org in forms]
-            n_sent = sum(s in sent for s in statuses)
-            n_approved = sum(s == Submission.Status.APPROVED for s in statuses)
-            has_values = (unit_id, period_id) in entered
-            for prefix in _prefixes(path):
-                holder = roots.get(prefix)
-                if holder is None:
-                    continue
-                row = found[(level, holder.pk, period_id)]
-                row.units_expected += 1
-                row.units_entered += int(has_values)
-                row.units_submitted += int(n_sent == len(forms))
-                row.units_approved += int(n_approved == len(forms))
-                row.forms_expected += len(forms)
-                row.forms_submitted += n_sent
-                row.forms_approved += n_approved
+            row = found[(level, holder.pk, period_id)]
+            row.units_expected += 1
+            row.units_entered += int(has_values)
+            row.units_submitted += int(n_sent == n_forms)
+            row.units_approved += int(n_approved == n_forms)
+            row.forms_expected += n_forms
+            row.forms_submitted += n_sent
+            row.forms_approved += n_approved
     return found
+
+
+def _form_counts(
+    reporting: dict[int, tuple[str, int]], period_ids: set[str], data_sets: Sequence[DataSet]
+) -> dict[tuple[int, str], tuple[int, int, int]]:
+    """For each reporting unit and period: the forms of `data_sets` it is expected to fill
+    (one per territorial body of an allowed type, or one for the unit), how many are
+    submitted or approved, how many approved; units expected to fill none are left out.
+    Counted in the database: reading every body and form of the country's communes into
+    Python took most of a national ranking's coverage (benchmarks/README.md)."""
+    branches: list[str] = []
+    params: list[Any] = []
+    # The periods asked for, whether or not a period row exists yet (it is made with the
+    # first figure): a unit is expected before it has entered anything.
+    period_params = sorted(period_ids)
+    periods = " UNION ALL ".join(["SELECT %s AS id"] * len(period_params))
+    for data_set in data_sets:
+        at_levels = [pk for pk, (_path, level) in reporting.items() if level in data_set.levels]
+        if not at_levels:
+            continue
+        units_sql, units_params = _among_sql(at_levels)
+        if data_set.reported_by_organizations:
+            allowed = sorted(t.pk for t in data_set.organization_types.all())
+            types = f"AND o.type_id IN ({', '.join(['%s'] * len(allowed))})" if allowed else ""
+            branches.append(f"""
+            SELECT o.unit_id AS unit_id, p.id AS period_id, s.status AS status
+            FROM organizations_organization o CROSS JOIN ({periods}) p
+            LEFT JOIN datasets_submission s ON s.data_set_id = %s AND s.unit_id = o.unit_id
+              AND s.organization_id = o.id AND s.period_id = p.id
+            WHERE o.kind = %s AND o.unit_id IN ({units_sql}) {types}
+            """)
+            params += [*period_params, data_set.pk, Organization.Kind.TERRITORIAL]
+            params += [*units_params, *allowed]
+        else:
+            branches.append(f"""
+            SELECT u.id AS unit_id, p.id AS period_id, s.status AS status
+            FROM geography_administrativeunit u CROSS JOIN ({periods}) p
+            LEFT JOIN datasets_submission s ON s.data_set_id = %s AND s.unit_id = u.id
+              AND s.organization_id IS NULL AND s.period_id = p.id
+            WHERE u.id IN ({units_sql})
+            """)
+            params += [*period_params, data_set.pk, *units_params]
+    if not branches:
+        return {}
+    sql = f"""
+    SELECT f.unit_id, f.period_id, COUNT(*),
+      SUM(CASE WHEN f.status IN (%s, %s) THEN 1 ELSE 0 END),
+      SUM(CASE WHEN f.status = %s THEN 1 ELSE 0 END)
+    FROM ({" UNION ALL ".join(branches)}) f
+    GROUP BY f.unit_id, f.period_id
+    """
+    statuses = [Submission.Status.SUBMITTED, Submission.Status.APPROVED]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*statuses, Submission.Status.APPROVED, *params])
+        return {
+            (unit_id, period_id): (int(forms), int(sent), int(approved))
+            for unit_id, period_id, forms, sent, approved in cursor.fetchall()
+        }
 
 
 def _holding(
