@@ -26,7 +26,8 @@ Measured, each in a fresh process (so peak memory is that step's own), after the
   read_all          `results_read` of every part of every resolution at every unit and
                     period (2.083.110 results at every scale)
   ranking           one indicator (4 commune rates) at every commune of the country, one
-                    period, sorted: a national ranking
+                    period, sorted: a national ranking (63 reads, one per resolution, and
+                    the same as one read)
   value             one commune value saved through `data_value_save`: the sums part and
                     the whole save, then read back at the province
   submission        one commune's forms of a year (6 organizations × 40 values = 240)
@@ -706,6 +707,21 @@ def step_ranking(args: argparse.Namespace) -> dict[str, Any]:
     report["communes"] = len(ranked)
     report["with_value"] = sum(r.value is not None for r in ranked)
     report["first"] = f"{ranked[0].unit.name}: {ranked[0].value}"
+    # The same ranking as one read: the indicator of one resolution at every commune of
+    # the country (every resolution has the same parts and targets), as a national
+    # resolution's ranking would be read. Its results must equal the 63 reads'.
+    everywhere = [unit for resolution in resolutions for unit in communes[resolution.pk]]
+    first = resolutions[0]
+    timings = []
+    for _ in range(args.repeat):
+        started = time.perf_counter()
+        once = results_read(first, units=everywhere, period_ids=[last], parts=parts[first.pk][:1])
+        once.sort(key=lambda r: (r.value is None, -(r.value or 0)))
+        timings.append(time.perf_counter() - started)
+    assert {r.unit_id: r.value for r in once} == {r.unit_id: r.value for r in ranked}
+    assert all(r.coverage is not None and r.coverage.units_expected == 1 for r in once)
+    report["one_read_seconds"] = round(statistics.median(timings), 3)
+    report["one_read_runs"] = [round(t, 3) for t in timings]
     return _checked(args, report)
 
 

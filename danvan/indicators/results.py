@@ -160,7 +160,8 @@ def _among(ids: Sequence[int]) -> RawSQL:
 
 def _among_sql(ids: Sequence[int]) -> tuple[str, list[Any]]:
     if connection.vendor == "postgresql":
-        return "SELECT unnest(%s::bigint[])", [list(ids)]
+        # As the text of an array: adapting ten thousand ints one by one took 20 ms.
+        return "SELECT unnest(%s::bigint[])", ["{" + ",".join(map(str, ids)) + "}"]
     return "SELECT value FROM json_each(%s)", [json.dumps(list(ids))]
 
 
@@ -348,7 +349,6 @@ def results_read(
         levels=levels, units=units, elements=elements, period_ids=needed, basis=basis
     )
     covered = coverage_read(units, levels, set(periods), _data_sets(codes)) if coverage else {}
-    by_unit = {u.pk: u for u in units}
     results: list[Result] = []
     for part in parts:
         targets = list(part.targets.all())
@@ -360,11 +360,12 @@ def results_read(
                 else None
             )
             for unit in level_units:
-                result = _result(part, unit.pk, period_id, figures, target, resolution, stocks)
+                unit_id = unit.id
+                result = _result(part, unit_id, period_id, figures, target, resolution, stocks)
                 result.basis = basis
-                result.estimated = figures.is_estimated(part, unit.pk, period_id)
-                result.coverage = covered.get((part.level, unit.pk, period_id))
-                result.unit = by_unit[unit.pk]
+                result.estimated = figures.is_estimated(part, unit_id, period_id)
+                result.coverage = covered.get((part.level, unit_id, period_id))
+                result.unit = unit
                 results.append(result)
     return results
 
@@ -495,7 +496,7 @@ def coverage_read(
         for level in levels:
             for root in units:
                 if root.level <= level:
-                    found[(level, root.pk, period_id)] = Coverage(level)
+                    found[(level, root.id, period_id)] = Coverage(level)
     for (unit_id, period_id), (n_forms, n_sent, n_approved) in counts.items():
         path, level = reporting[unit_id]
         has_values = (unit_id, period_id) in entered
