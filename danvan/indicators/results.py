@@ -21,13 +21,13 @@ from functools import cache
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Exists, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from danvan.datasets.models import DataElement, DataSet, DataValue, Period, Submission
 from danvan.datasets.queries import ValueLookup
-from danvan.geography.models import AdministrativeUnit, UnitCarry
+from danvan.geography.models import AdministrativeUnit
 from danvan.indicators.engine import Status, judge, target_for
 from danvan.indicators.models import ElementSum, IndicatorPart, Resolution, Target
 from danvan.lib.expressions import Expression, expression_parse
@@ -151,18 +151,28 @@ def periods_with_values() -> list[str]:
     )
 
 
-def _among(ids: Sequence[int]) -> RawSQL:
-    """`ids` as one parameter for an `__in` filter. A list of ten thousand units (every
-    commune of the country) as ten thousand placeholders cost more to build and send than
-    the query took to run (benchmarks/README.md, ranking)."""
-    return RawSQL(*_among_sql(ids))
+def _among(column: str, ids: Sequence[int]) -> RawSQL:
+    """A filter "`column` is one of `ids`" with the ids as one parameter. A list of ten
+    thousand units (every commune of the country) as ten thousand placeholders cost more
+    to build and send than the query took to run (benchmarks/README.md, ranking)."""
+    return RawSQL(*_among_sql(column, ids), output_field=BooleanField())
 
 
-def _among_sql(ids: Sequence[int]) -> tuple[str, list[Any]]:
+_FEW = 1000
+
+
+def _among_sql(column: str, ids: Sequence[int]) -> tuple[str, list[Any]]:
     if connection.vendor == "postgresql":
-        # As the text of an array: adapting ten thousand ints one by one took 20 ms.
-        return "SELECT unnest(%s::bigint[])", ["{" + ",".join(map(str, ids)) + "}"]
-    return "SELECT value FROM json_each(%s)", [json.dumps(list(ids))]
+        # The array as text: adapting ten thousand ints one by one took 20 ms. A few
+        # hundred units (a province) as `= ANY(array)`, which the planner estimates as an
+        # IN list: joined to `unnest` of it, it scanned every value of the country for a
+        # province (1,5 s). Thousands (every commune) joined to `unnest`, one index probe
+        # each: as `= ANY` it scanned the whole period (0,5 s for 0,05 s).
+        array = "{" + ",".join(map(str, ids)) + "}"
+        if len(ids) <= _FEW:
+            return f"{column} = ANY(%s::bigint[])", [array]
+        return f"{column} IN (SELECT unnest(%s::bigint[]))", [array]
+    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(ids))]
 
 
 def _total(basis: str) -> tuple[str, str]:
@@ -186,6 +196,7 @@ class _Figures:
         self.by_key: dict[tuple[int, int, str], Figures] = defaultdict(dict)
         # (level, unit, period) → codes whose figures came through an estimated share
         self.estimated: dict[tuple[int, int, str], set[str]] = defaultdict(set)
+        self._lookups: dict[tuple[int, int, str], ValueLookup] = {}
         if not elements or not period_ids or not units:
             return
         options = dict(OrganizationType.objects.values_list("pk", "code"))
@@ -200,9 +211,12 @@ class _Figures:
         at_level = [u.pk for u in units if u.level == max(levels)]
         chosen = []
         if above:
-            chosen.append(Q(unit_id__in=_among(above)))
+            chosen.append(Q(_among('"indicators_elementsum"."unit_id"', above)))
         if at_level:
-            ends = UnitCarry.objects.filter(target_id__in=_among(at_level)).values("target_id")
+            condition, params = _among_sql("c.target_id", at_level)
+            ends = RawSQL(
+                f"SELECT c.target_id FROM geography_unitcarry c WHERE {condition}", params
+            )
             chosen.append(Q(unit_id__in=ends))
         for among in chosen:
             rows = ElementSum.objects.filter(
@@ -247,6 +261,19 @@ class _Figures:
     def of(self, level: int, unit_id: int, period_id: str) -> Figures | None:
         return self.by_key.get((level, unit_id, period_id))
 
+    def lookup(self, level: int, unit_id: int, period_id: str) -> ValueLookup | None:
+        """The figures as an expression reads them, built once for every part that reads
+        them: building it (totals over every option) for each part and baseline took a
+        third of a province's read (benchmarks/README.md, read_all)."""
+        key = (level, unit_id, period_id)
+        found = self._lookups.get(key)
+        if found is None:
+            figures = self.by_key.get(key)
+            if not figures:
+                return None
+            found = self._lookups[key] = ValueLookup.of_figures(figures)
+        return found
+
     def over(
         self, level: int, unit_id: int, period_ids: Sequence[str], stocks: set[str]
     ) -> Figures | None:
@@ -266,7 +293,9 @@ def _own_values(
 ) -> Iterable[tuple[int, str, int, int | None, Decimal]]:
     """Values of the units themselves whose form has reached `basis`."""
     rows = DataValue.objects.filter(
-        unit_id__in=_among(unit_ids), period_id__in=period_ids, element_id__in=element_ids
+        _among('"datasets_datavalue"."unit_id"', unit_ids),
+        period_id__in=period_ids,
+        element_id__in=element_ids,
     ).values_list("unit_id", "period_id", "element_id", "organization_type_id", "value")
     if basis == Basis.ENTERED:
         return rows
@@ -299,7 +328,9 @@ def _forms_reached(
     )
     found = (
         Submission.objects.filter(
-            unit_id__in=_among(unit_ids), period_id__in=period_ids, status__in=statuses
+            _among('"datasets_submission"."unit_id"', unit_ids),
+            period_id__in=period_ids,
+            status__in=statuses,
         )
         .order_by()
         .annotate(body_type=Subquery(body_type))
@@ -384,10 +415,10 @@ class _Computed:
 _NOTHING = _Computed(None, None, None)
 
 
-def evaluate(part: IndicatorPart, figures: Figures | None) -> _Computed:
+def evaluate(part: IndicatorPart, figures: Figures | ValueLookup | None) -> _Computed:
     if not figures:
         return _NOTHING
-    lookup = ValueLookup.of_figures(figures)
+    lookup = figures if isinstance(figures, ValueLookup) else ValueLookup.of_figures(figures)
     numerator = _parsed(part.numerator).evaluate(lookup)
     if not part.denominator:
         value = numerator * part.factor if numerator is not None else None
@@ -413,11 +444,11 @@ def _result(
         own = figures.of(part.level, unit_id, period_id)
         current = evaluate(part, figures.over(part.level, unit_id, years, stocks) if own else None)
     else:
-        current = evaluate(part, figures.of(part.level, unit_id, period_id))
+        current = evaluate(part, figures.lookup(part.level, unit_id, period_id))
     achievement, status = judge(part.target_kind, current.value, target)
     baseline = _NOTHING
     if part.baseline_period_id:
-        baseline = evaluate(part, figures.of(part.level, unit_id, part.baseline_period_id))
+        baseline = evaluate(part, figures.lookup(part.level, unit_id, part.baseline_period_id))
     return Result(
         part=part,
         unit_id=unit_id,
@@ -522,7 +553,9 @@ def _form_counts(
     (one per territorial body of an allowed type, or one for the unit), how many are
     submitted or approved, how many approved; units expected to fill none are left out.
     Counted in the database: reading every body and form of the country's communes into
-    Python took most of a national ranking's coverage (benchmarks/README.md)."""
+    Python took most of a national ranking's coverage (benchmarks/README.md). Each form's
+    state is a probe of the form index (a subquery in the select list): joined, the
+    planner hashed every form of the period for a province's few hundred bodies."""
     branches: list[str] = []
     params: list[Any] = []
     # The periods asked for, whether or not a period row exists yet (it is made with the
@@ -533,28 +566,32 @@ def _form_counts(
         at_levels = [pk for pk, (_path, level) in reporting.items() if level in data_set.levels]
         if not at_levels:
             continue
-        units_sql, units_params = _among_sql(at_levels)
+        units_sql, units_params = _among_sql(
+            "o.unit_id" if data_set.reported_by_organizations else "u.id", at_levels
+        )
         if data_set.reported_by_organizations:
             allowed = sorted(t.pk for t in data_set.organization_types.all())
             types = f"AND o.type_id IN ({', '.join(['%s'] * len(allowed))})" if allowed else ""
             branches.append(f"""
-            SELECT o.unit_id AS unit_id, p.id AS period_id, s.status AS status
+            SELECT o.unit_id AS unit_id, p.id AS period_id, (
+              SELECT s.status FROM datasets_submission s WHERE s.data_set_id = %s
+                AND s.unit_id = o.unit_id AND s.organization_id = o.id AND s.period_id = p.id
+            ) AS status
             FROM organizations_organization o CROSS JOIN ({periods}) p
-            LEFT JOIN datasets_submission s ON s.data_set_id = %s AND s.unit_id = o.unit_id
-              AND s.organization_id = o.id AND s.period_id = p.id
-            WHERE o.kind = %s AND o.unit_id IN ({units_sql}) {types}
+            WHERE o.kind = %s AND {units_sql} {types}
             """)
-            params += [*period_params, data_set.pk, Organization.Kind.TERRITORIAL]
+            params += [data_set.pk, *period_params, Organization.Kind.TERRITORIAL]
             params += [*units_params, *allowed]
         else:
             branches.append(f"""
-            SELECT u.id AS unit_id, p.id AS period_id, s.status AS status
+            SELECT u.id AS unit_id, p.id AS period_id, (
+              SELECT s.status FROM datasets_submission s WHERE s.data_set_id = %s
+                AND s.unit_id = u.id AND s.organization_id IS NULL AND s.period_id = p.id
+            ) AS status
             FROM geography_administrativeunit u CROSS JOIN ({periods}) p
-            LEFT JOIN datasets_submission s ON s.data_set_id = %s AND s.unit_id = u.id
-              AND s.organization_id IS NULL AND s.period_id = p.id
-            WHERE u.id IN ({units_sql})
+            WHERE {units_sql}
             """)
-            params += [*period_params, data_set.pk, *units_params]
+            params += [data_set.pk, *period_params, *units_params]
     if not branches:
         return {}
     sql = f"""
@@ -583,7 +620,7 @@ def _holding(
     subquery in the select list stays a probe on both databases."""
     if not unit_ids or not period_ids or not data_sets:
         return set()
-    units_sql, units_params = _among_sql(unit_ids)
+    units_sql, units_params = _among_sql("u.id", unit_ids)
     periods = ", ".join(["%s"] * len(period_ids))
     sets = ", ".join(["%s"] * len(data_sets))
     sql = f"""
@@ -595,7 +632,7 @@ def _holding(
         WHERE sec.data_set_id IN ({sets}))
       LIMIT 1)
     FROM geography_administrativeunit u CROSS JOIN datasets_period p
-    WHERE u.id IN ({units_sql}) AND p.id IN ({periods})
+    WHERE {units_sql} AND p.id IN ({periods})
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, [*[d.pk for d in data_sets], *units_params, *sorted(period_ids)])
