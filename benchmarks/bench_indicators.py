@@ -1096,7 +1096,9 @@ def _summary(report: dict[str, Any]) -> dict[str, Any]:
             if yardstick in report:
                 ours = {k: v for k, v in report["rebuild"].items() if k in report[yardstick]}
                 theirs = {k: report[yardstick][k] for k in ours}
-                ours.pop("seconds", None), theirs.pop("seconds", None)
+                # Only the figures: every step also reports its time, memory and load.
+                for key in ("seconds", "peak_rss_mb", "load_before_after"):
+                    ours.pop(key, None), theirs.pop(key, None)
                 summary[f"rebuild equals {yardstick}"] = ours == theirs
     return summary
 
