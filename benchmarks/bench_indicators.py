@@ -31,7 +31,8 @@ Measured, each in a fresh process (so peak memory is that step's own), after the
   value             one commune value saved through `data_value_save`: the sums part and
                     the whole save, then read back at the province
   submission        one commune's forms of a year (6 organizations × 40 values = 240)
-                    approved through `submission_approve`
+                    approved as the inbox's bulk approval does (`submissions_approve`, one
+                    transaction), and one `submission_approve` transaction per form
   target            a target and a definition changed, then read at province, district
                     and commune: nothing to apply, the next read shows it
   repair            three sum rows put out of step; `check_sums` finds exactly them,
@@ -873,32 +874,44 @@ def step_submission(args: argparse.Namespace) -> dict[str, Any]:
     forms = commune_forms()
     values = DataValue.objects.filter(unit=commune, period_id=period)
     share = sum(values.filter(element__code="bench_e01").values_list("value", flat=True))
-    whole, per_form, sums = [], [], []
-    for _ in range(args.repeat):
-        before = _province_result("rate-a", period, province=code).numerator
-        started = time.perf_counter()
-        for submission in forms:
-            begun = time.perf_counter()
-            services.submission_approve(actor=actor, submission=submission)
-            per_form.append(time.perf_counter() - begun)
-            sums.append(timed.seconds[-1])
-        whole.append(time.perf_counter() - started)
-        after = _province_result("rate-a", period, province=code).numerator
-        assert after - before == share, (before, after, share)
-        # Back to submitted, untimed, through the services (reopen, then submit again).
-        with transaction.atomic():
-            for submission in forms:
-                services.submission_reopen(actor=actor, submission=submission, comment="bench")
-                form = EntryForm(
-                    submission.data_set, submission.unit, submission.organization, submission.period
-                )
-                services.submission_submit(actor=actor, form=form)
-        forms = commune_forms()
+    whole, separate, per_form, sums = [], [], [], []
+    for bulk in (False, True):
+        for _ in range(args.repeat):
+            before = _province_result("rate-a", period, province=code).numerator
+            started = time.perf_counter()
+            if bulk:
+                # The inbox's bulk approval: one transaction, a savepoint per form.
+                outcomes = services.submissions_approve(actor=actor, submissions=forms)
+                assert all(refused is None for _, refused in outcomes), outcomes
+                whole.append(time.perf_counter() - started)
+            else:
+                for submission in forms:
+                    begun = time.perf_counter()
+                    services.submission_approve(actor=actor, submission=submission)
+                    per_form.append(time.perf_counter() - begun)
+                    sums.append(timed.seconds[-1])
+                separate.append(time.perf_counter() - started)
+            after = _province_result("rate-a", period, province=code).numerator
+            assert after - before == share, (before, after, share)
+            # Back to submitted, untimed, through the services (reopen, then submit again).
+            with transaction.atomic():
+                for submission in forms:
+                    services.submission_reopen(actor=actor, submission=submission, comment="bench")
+                    form = EntryForm(
+                        submission.data_set,
+                        submission.unit,
+                        submission.organization,
+                        submission.period,
+                    )
+                    services.submission_submit(actor=actor, form=form)
+            forms = commune_forms()
     return _checked(
         args,
         {
             "seconds": round(statistics.median(whole), 4),
             "runs": [round(t, 4) for t in whole],
+            "separate_transactions_seconds": round(statistics.median(separate), 4),
+            "separate_runs": [round(t, 4) for t in separate],
             "forms": len(forms),
             "values": values.count(),
             "per_form_seconds": round(statistics.median(per_form), 4),
