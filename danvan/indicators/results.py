@@ -594,11 +594,15 @@ def _form_counts(
             params += [data_set.pk, *period_params, *units_params]
     if not branches:
         return {}
+    # Each branch fenced (an OFFSET), so that its probe is run once per form: pulled up
+    # into the counting query, it was run again for each count that reads the state.
+    fence = "OFFSET 0" if connection.vendor == "postgresql" else "LIMIT -1 OFFSET 0"
+    fenced = [f"SELECT * FROM ({branch} {fence}) b{n}" for n, branch in enumerate(branches)]
     sql = f"""
     SELECT f.unit_id, f.period_id, COUNT(*),
       SUM(CASE WHEN f.status IN (%s, %s) THEN 1 ELSE 0 END),
       SUM(CASE WHEN f.status = %s THEN 1 ELSE 0 END)
-    FROM ({" UNION ALL ".join(branches)}) f
+    FROM ({" UNION ALL ".join(fenced)}) f
     GROUP BY f.unit_id, f.period_id
     """
     statuses = [Submission.Status.SUBMITTED, Submission.Status.APPROVED]
