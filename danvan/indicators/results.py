@@ -299,9 +299,14 @@ def _own_values(
     ).values_list("unit_id", "period_id", "element_id", "organization_type_id", "value")
     if basis == Basis.ENTERED:
         return rows
-    reached = _forms_reached(unit_ids, period_ids, RANK[basis])
+    found = list(rows)
+    if not found:
+        return found
+    # The forms of the units holding figures only, not of every unit asked for.
+    holding = sorted({row[0] for row in found})
+    reached = _forms_reached(holding, {row[1] for row in found}, RANK[basis])
     form_of = _form_of_elements()
-    return [row for row in rows if (row[0], row[1], form_of.get(row[2]), row[3] or 0) in reached]
+    return [row for row in found if (row[0], row[1], form_of.get(row[2]), row[3] or 0) in reached]
 
 
 def _form_of_elements() -> dict[int, int]:
