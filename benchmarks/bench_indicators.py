@@ -26,11 +26,13 @@ Measured, each in a fresh process (so peak memory is that step's own), after the
   read_all          `results_read` of every part of every resolution at every unit and
                     period (2.083.110 results at every scale)
   ranking           one indicator (4 commune rates) at every commune of the country, one
-                    period, sorted: a national ranking
+                    period, sorted: a national ranking (63 reads, one per resolution, and
+                    the same as one read)
   value             one commune value saved through `data_value_save`: the sums part and
                     the whole save, then read back at the province
   submission        one commune's forms of a year (6 organizations × 40 values = 240)
-                    approved through `submission_approve`
+                    approved as the inbox's bulk approval does (`submissions_approve`, one
+                    transaction), and one `submission_approve` transaction per form
   target            a target and a definition changed, then read at province, district
                     and commune: nothing to apply, the next read shows it
   repair            three sum rows put out of step; `check_sums` finds exactly them,
@@ -67,7 +69,7 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/danvan_bench"
-SIGNATURE = "bench v3"
+SIGNATURE = "bench v4"
 DATA_SET = "bench"
 WATCHED_PROVINCE = "93"  # Hậu Giang: the steps that change figures work in one of its communes
 ELEMENTS = [f"bench_e{k:02d}" for k in range(1, 41)]
@@ -124,7 +126,9 @@ def _django(url: str) -> None:
 
 
 def _years(periods: int) -> list[str]:
-    return [str(2016 + i) for i in range(periods)]
+    # Ending in 2024: the 63-province hierarchy the country is built from ended on
+    # 30/6/2025, so no 2025 form of its units can be submitted or written again.
+    return [str(2025 - periods + i) for i in range(periods)]
 
 
 def _kept(scale: float, alias: str = "u") -> str:
@@ -704,6 +708,21 @@ def step_ranking(args: argparse.Namespace) -> dict[str, Any]:
     report["communes"] = len(ranked)
     report["with_value"] = sum(r.value is not None for r in ranked)
     report["first"] = f"{ranked[0].unit.name}: {ranked[0].value}"
+    # The same ranking as one read: the indicator of one resolution at every commune of
+    # the country (every resolution has the same parts and targets), as a national
+    # resolution's ranking would be read. Its results must equal the 63 reads'.
+    everywhere = [unit for resolution in resolutions for unit in communes[resolution.pk]]
+    first = resolutions[0]
+    timings = []
+    for _ in range(args.repeat):
+        started = time.perf_counter()
+        once = results_read(first, units=everywhere, period_ids=[last], parts=parts[first.pk][:1])
+        once.sort(key=lambda r: (r.value is None, -(r.value or 0)))
+        timings.append(time.perf_counter() - started)
+    assert {r.unit_id: r.value for r in once} == {r.unit_id: r.value for r in ranked}
+    assert all(r.coverage is not None and r.coverage.units_expected == 1 for r in once)
+    report["one_read_seconds"] = round(statistics.median(timings), 3)
+    report["one_read_runs"] = [round(t, 3) for t in timings]
     return _checked(args, report)
 
 
@@ -842,40 +861,57 @@ def step_submission(args: argparse.Namespace) -> dict[str, Any]:
     actor = _actor(code)
     timed = _Timed(services.sums_apply_transition)
     services.sums_apply_transition = timed
-    forms = list(
-        Submission.objects.filter(unit=commune, period_id=period, data_set__code=DATA_SET)
-        .select_related("data_set", "unit", "organization", "period")
-        .order_by("organization__type__sort_order")
-    )
+
+    def commune_forms() -> list[Submission]:
+        # As the inbox's bulk approval reads them: with unit and body, whose scope the
+        # approver's check reads.
+        return list(
+            Submission.objects.filter(unit=commune, period_id=period, data_set__code=DATA_SET)
+            .select_related("data_set", "unit", "organization", "period")
+            .order_by("organization__type__sort_order")
+        )
+
+    forms = commune_forms()
     values = DataValue.objects.filter(unit=commune, period_id=period)
     share = sum(values.filter(element__code="bench_e01").values_list("value", flat=True))
-    whole, per_form, sums = [], [], []
-    for _ in range(args.repeat):
-        before = _province_result("rate-a", period, province=code).numerator
-        started = time.perf_counter()
-        for submission in forms:
-            begun = time.perf_counter()
-            services.submission_approve(actor=actor, submission=submission)
-            per_form.append(time.perf_counter() - begun)
-            sums.append(timed.seconds[-1])
-        whole.append(time.perf_counter() - started)
-        after = _province_result("rate-a", period, province=code).numerator
-        assert after - before == share, (before, after, share)
-        # Back to submitted, untimed, through the services (reopen, then submit again).
-        with transaction.atomic():
-            for submission in forms:
-                services.submission_reopen(actor=actor, submission=submission, comment="bench")
-                form = EntryForm(
-                    submission.data_set, submission.unit, submission.organization, submission.period
-                )
-                services.submission_submit(actor=actor, form=form)
-        for submission in forms:
-            submission.refresh_from_db()
+    whole, separate, per_form, sums = [], [], [], []
+    for bulk in (False, True):
+        for _ in range(args.repeat):
+            before = _province_result("rate-a", period, province=code).numerator
+            started = time.perf_counter()
+            if bulk:
+                # The inbox's bulk approval: one transaction, a savepoint per form.
+                outcomes = services.submissions_approve(actor=actor, submissions=forms)
+                assert all(refused is None for _, refused in outcomes), outcomes
+                whole.append(time.perf_counter() - started)
+            else:
+                for submission in forms:
+                    begun = time.perf_counter()
+                    services.submission_approve(actor=actor, submission=submission)
+                    per_form.append(time.perf_counter() - begun)
+                    sums.append(timed.seconds[-1])
+                separate.append(time.perf_counter() - started)
+            after = _province_result("rate-a", period, province=code).numerator
+            assert after - before == share, (before, after, share)
+            # Back to submitted, untimed, through the services (reopen, then submit again).
+            with transaction.atomic():
+                for submission in forms:
+                    services.submission_reopen(actor=actor, submission=submission, comment="bench")
+                    form = EntryForm(
+                        submission.data_set,
+                        submission.unit,
+                        submission.organization,
+                        submission.period,
+                    )
+                    services.submission_submit(actor=actor, form=form)
+            forms = commune_forms()
     return _checked(
         args,
         {
             "seconds": round(statistics.median(whole), 4),
             "runs": [round(t, 4) for t in whole],
+            "separate_transactions_seconds": round(statistics.median(separate), 4),
+            "separate_runs": [round(t, 4) for t in separate],
             "forms": len(forms),
             "values": values.count(),
             "per_form_seconds": round(statistics.median(per_form), 4),
@@ -1073,7 +1109,9 @@ def _summary(report: dict[str, Any]) -> dict[str, Any]:
             if yardstick in report:
                 ours = {k: v for k, v in report["rebuild"].items() if k in report[yardstick]}
                 theirs = {k: report[yardstick][k] for k in ours}
-                ours.pop("seconds", None), theirs.pop("seconds", None)
+                # Only the figures: every step also reports its time, memory and load.
+                for key in ("seconds", "peak_rss_mb", "load_before_after"):
+                    ours.pop(key, None), theirs.pop(key, None)
                 summary[f"rebuild equals {yardstick}"] = ours == theirs
     return summary
 
@@ -1081,7 +1119,7 @@ def _summary(report: dict[str, Any]) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="share of communes (1.0 = all)")
-    parser.add_argument("--periods", type=int, default=10, help="yearly periods from 2016")
+    parser.add_argument("--periods", type=int, default=10, help="yearly periods up to 2024")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--export-dir", default=str(Path(tempfile.gettempdir()) / "danvan_bench"))
     parser.add_argument("--repeat", type=int, default=5, help="runs of the fast steps")

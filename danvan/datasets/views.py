@@ -453,28 +453,31 @@ def _submission_name(submission: Submission) -> str:
 @login_required
 @require_POST
 def submissions_approve(request: HttpRequest) -> HttpResponse:
-    """Approve several checked forms: each is checked and audited on its own; one refused
-    form does not stop the others, and each refusal is named."""
+    """Approve several checked forms (`submissions_approve`, one transaction): each is
+    checked and audited on its own; one refused form does not stop the others, and each
+    refusal is named."""
     user = access.request_user(request)
     chosen = Submission.objects.select_related("unit", "organization", "data_set", "period").filter(
         pk__in=[pk for pk in request.POST.getlist("submission") if pk.isdigit()]
     )
-    approved = 0
+    visible = []
     for submission in chosen:
         if not access.can_view_submission(user, submission):
             security.security_event("refused_bulk_approve", request=request, pk=submission.pk)
             messages.error(request, _("A chosen form is not in your scope and was skipped."))
             continue
-        try:
-            services.submission_approve(
-                actor=user, submission=submission, remote_address=_remote_address(request)
-            )
+        visible.append(submission)
+    approved = 0
+    for submission, refused in services.submissions_approve(
+        actor=user, submissions=visible, remote_address=_remote_address(request)
+    ):
+        if refused is None:
             approved += 1
-        except PermissionDenied as denied:
-            security.permission_denied(request, denied)
-            messages.error(request, f"{_submission_name(submission)}: {denied}")
-        except ValidationError as invalid:
-            messages.error(request, f"{_submission_name(submission)}: {' '.join(invalid.messages)}")
+        elif isinstance(refused, PermissionDenied):
+            security.permission_denied(request, refused)
+            messages.error(request, f"{_submission_name(submission)}: {refused}")
+        else:
+            messages.error(request, f"{_submission_name(submission)}: {' '.join(refused.messages)}")
     if approved:
         messages.success(
             request, _("Approved %(count)s forms: their figures are locked.") % {"count": approved}

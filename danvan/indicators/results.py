@@ -13,14 +13,17 @@ their forms) the figure rests on.
 from __future__ import annotations
 
 import datetime
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from danvan.datasets.models import DataElement, DataSet, DataValue, Period, Submission
@@ -150,6 +153,30 @@ def periods_with_values() -> list[str]:
     )
 
 
+def _among(column: str, ids: Sequence[int]) -> RawSQL:
+    """A filter "`column` is one of `ids`" with the ids as one parameter. A list of ten
+    thousand units (every commune of the country) as ten thousand placeholders cost more
+    to build and send than the query took to run (benchmarks/README.md, ranking)."""
+    return RawSQL(*_among_sql(column, ids), output_field=BooleanField())
+
+
+_FEW = 1000
+
+
+def _among_sql(column: str, ids: Sequence[int]) -> tuple[str, list[Any]]:
+    if connection.vendor == "postgresql":
+        # The array as text: adapting ten thousand ints one by one took 20 ms. A few
+        # hundred units (a province) as `= ANY(array)`, which the planner estimates as an
+        # IN list: joined to `unnest` of it, it scanned every value of the country for a
+        # province (1,5 s). Thousands (every commune) joined to `unnest`, one index probe
+        # each: as `= ANY` it scanned the whole period (0,5 s for 0,05 s).
+        array = "{" + ",".join(map(str, ids)) + "}"
+        if len(ids) <= _FEW:
+            return f"{column} = ANY(%s::bigint[])", [array]
+        return f"{column} IN (SELECT unnest(%s::bigint[]))", [array]
+    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(ids))]
+
+
 def _total(basis: str) -> tuple[str, str]:
     return f"{basis}_total", f"{basis}_count"
 
@@ -171,17 +198,31 @@ class _Figures:
         self.by_key: dict[tuple[int, int, str], Figures] = defaultdict(dict)
         # (level, unit, period) → codes whose figures came through an estimated share
         self.estimated: dict[tuple[int, int, str], set[str]] = defaultdict(set)
+        self._lookups: dict[tuple[int, int, str], ValueLookup] = {}
         if not elements or not period_ids or not units:
             return
         options = dict(OrganizationType.objects.values_list("pk", "code"))
         average = DataElement.Aggregation.AVERAGE
         total, count = f"{basis}_total", f"{basis}_count"
         # Rows of units above a level are their sums; rows of a unit at a level are the
-        # figures carried to it from the units it succeeded.
-        held = [u.pk for u in units if u.level <= max(levels)]
-        if held:
+        # figures carried to it from the units it succeeded, so only the ends of carries
+        # among the units at the deepest level are asked for (all ten thousand communes
+        # of a ranking probed for nothing took 40 ms). Two queries: one with an OR of
+        # both scanned the whole table.
+        above = [u.pk for u in units if u.level < max(levels)]
+        at_level = [u.pk for u in units if u.level == max(levels)]
+        chosen = []
+        if above:
+            chosen.append(Q(_among('"indicators_elementsum"."unit_id"', above)))
+        if at_level:
+            condition, params = _among_sql("c.target_id", at_level)
+            ends = RawSQL(
+                f"SELECT c.target_id FROM geography_unitcarry c WHERE {condition}", params
+            )
+            chosen.append(Q(unit_id__in=ends))
+        for among in chosen:
             rows = ElementSum.objects.filter(
-                unit_id__in=held,
+                among,
                 level__in=sorted(levels),
                 period_id__in=period_ids,
                 element_id__in=list(elements),
@@ -221,6 +262,19 @@ class _Figures:
 
     def of(self, level: int, unit_id: int, period_id: str) -> Figures | None:
         return self.by_key.get((level, unit_id, period_id))
+
+    def lookup(self, level: int, unit_id: int, period_id: str) -> ValueLookup | None:
+        """The figures as an expression reads them, built once for every part that reads
+        them: building it (totals over every option) for each part and baseline took a
+        third of a province's read (benchmarks/README.md, read_all)."""
+        key = (level, unit_id, period_id)
+        found = self._lookups.get(key)
+        if found is None:
+            figures = self.by_key.get(key)
+            if not figures:
+                return None
+            found = self._lookups[key] = ValueLookup.of_figures(figures)
+        return found
 
     def over(
         self, level: int, unit_id: int, period_ids: Sequence[str], stocks: set[str]
@@ -317,13 +371,20 @@ def _own_values(
 ) -> Iterable[tuple[int, str, int, int | None, Decimal]]:
     """Values of the units themselves whose form has reached `basis`."""
     rows = DataValue.objects.filter(
-        unit_id__in=unit_ids, period_id__in=period_ids, element_id__in=element_ids
+        _among('"datasets_datavalue"."unit_id"', unit_ids),
+        period_id__in=period_ids,
+        element_id__in=element_ids,
     ).values_list("unit_id", "period_id", "element_id", "organization_type_id", "value")
     if basis == Basis.ENTERED:
         return rows
-    reached = _forms_reached(unit_ids, period_ids, RANK[basis])
+    found = list(rows)
+    if not found:
+        return found
+    # The forms of the units holding figures only, not of every unit asked for.
+    holding = sorted({row[0] for row in found})
+    reached = _forms_reached(holding, {row[1] for row in found}, RANK[basis])
     form_of = _form_of_elements()
-    return [row for row in rows if (row[0], row[1], form_of.get(row[2]), row[3] or 0) in reached]
+    return [row for row in found if (row[0], row[1], form_of.get(row[2]), row[3] or 0) in reached]
 
 
 def _form_of_elements() -> dict[int, int]:
@@ -342,9 +403,22 @@ def _forms_reached(
     statuses = [Submission.Status.APPROVED]
     if rank < 2:
         statuses.append(Submission.Status.SUBMITTED)
-    found = Submission.objects.filter(
-        unit_id__in=unit_ids, period_id__in=period_ids, status__in=statuses
-    ).values_list("unit_id", "period_id", "data_set_id", "organization__type_id")
+    # The body's type through a correlated lookup, not a join: joined, the planner hashed
+    # every organization of the country once a read spans two periods (12 of 14 ms per
+    # province at a tenth of the country, benchmarks/README.md, ranking).
+    body_type = (
+        Organization.objects.filter(pk=OuterRef("organization_id")).order_by().values("type_id")
+    )
+    found = (
+        Submission.objects.filter(
+            _among('"datasets_submission"."unit_id"', unit_ids),
+            period_id__in=period_ids,
+            status__in=statuses,
+        )
+        .order_by()
+        .annotate(body_type=Subquery(body_type))
+        .values_list("unit_id", "period_id", "data_set_id", "body_type")
+    )
     return {(u, p, d, t or 0) for u, p, d, t in found}
 
 
@@ -412,7 +486,6 @@ def results_read(
     # Period ends only matter for parts with dates and for a territory across versions.
     dated = territory is not None or any(p.valid_from or p.valid_to for p in parts)
     ends = _period_ends(periods) if dated else {}
-    by_unit = {u.pk: u for u in units}
     results: list[Result] = []
     for part in parts:
         targets = list(part.targets.all())
@@ -432,11 +505,12 @@ def results_read(
                 if not applies:
                     results.append(_not_applicable(part, unit, period_id, target, basis))
                     continue
-                result = _result(part, unit.pk, period_id, figures, target, resolution, stocks)
+                unit_id = unit.id
+                result = _result(part, unit_id, period_id, figures, target, resolution, stocks)
                 result.basis = basis
-                result.estimated = figures.is_estimated(part, unit.pk, period_id)
-                result.coverage = covered.get((part.level, unit.pk, period_id))
-                result.unit = by_unit[unit.pk]
+                result.estimated = figures.is_estimated(part, unit_id, period_id)
+                result.coverage = covered.get((part.level, unit_id, period_id))
+                result.unit = unit
                 results.append(result)
     return results
 
@@ -477,10 +551,10 @@ class _Computed:
 _NOTHING = _Computed(None, None, None)
 
 
-def evaluate(part: IndicatorPart, figures: Figures | None) -> _Computed:
+def evaluate(part: IndicatorPart, figures: Figures | ValueLookup | None) -> _Computed:
     if not figures:
         return _NOTHING
-    lookup = ValueLookup.of_figures(figures)
+    lookup = figures if isinstance(figures, ValueLookup) else ValueLookup.of_figures(figures)
     numerator = _parsed(part.numerator).evaluate(lookup)
     if not part.denominator:
         value = numerator * part.factor if numerator is not None else None
@@ -506,11 +580,11 @@ def _result(
         own = figures.of(part.level, unit_id, period_id)
         current = evaluate(part, figures.over(part.level, unit_id, years, stocks) if own else None)
     else:
-        current = evaluate(part, figures.of(part.level, unit_id, period_id))
+        current = evaluate(part, figures.lookup(part.level, unit_id, period_id))
     achievement, status = judge(part.target_kind, current.value, target)
     baseline = _NOTHING
     if part.baseline_period_id:
-        baseline = evaluate(part, figures.of(part.level, unit_id, part.baseline_period_id))
+        baseline = evaluate(part, figures.lookup(part.level, unit_id, part.baseline_period_id))
     return Result(
         part=part,
         unit_id=unit_id,
@@ -578,70 +652,131 @@ def coverage_read(
             query |= Q(path__startswith=prefix)
         reporters = reporters.filter(query)
     reporting = {
-        pk: (path, level) for pk, path, level in reporters.values_list("pk", "path", "level")
+        pk: (path, level)
+        for pk, path, level in reporters.order_by().values_list("pk", "path", "level")
     }
     if not reporting:
         return found
-    expected: dict[int, list[tuple[int, int | None]]] = defaultdict(list)  # unit → (form, body)
-    territorial = list(
-        Organization.objects.filter(
-            unit_id__in=list(reporting), kind=Organization.Kind.TERRITORIAL
-        ).values_list("pk", "unit_id", "type_id")
-    )
-    for data_set in data_sets:
-        if data_set.reported_by_organizations:
-            allowed = {t.pk for t in data_set.organization_types.all()}
-            for org_id, unit_id, type_id in territorial:
-                if reporting[unit_id][1] in data_set.levels and (not allowed or type_id in allowed):
-                    expected[unit_id].append((data_set.pk, org_id))
-        else:
-            for unit_id, (_path, level) in reporting.items():
-                if level in data_set.levels:
-                    expected[unit_id].append((data_set.pk, None))
-    states = {
-        (unit_id, period_id, data_set_id, org_id or 0): status
-        for unit_id, period_id, data_set_id, org_id, status in Submission.objects.filter(
-            unit_id__in=list(reporting),
-            period_id__in=period_ids,
-            data_set__in=list(data_sets),
-        ).values_list("unit_id", "period_id", "data_set_id", "organization_id", "status")
-    }
-    entered = set(
-        DataValue.objects.filter(
-            unit_id__in=list(reporting),
-            period_id__in=period_ids,
-            element__placements__section__data_set__in=list(data_sets),
-        )
-        .values_list("unit_id", "period_id")
-        .distinct()
-    )
-    sent = (Submission.Status.SUBMITTED, Submission.Status.APPROVED)
+    counts = _form_counts(reporting, period_ids, data_sets)
+    entered = _holding(sorted({unit_id for unit_id, _period in counts}), period_ids, data_sets)
     for period_id in period_ids:
         for level in levels:
             for root in units:
                 if root.level <= level:
-                    found[(level, root.pk, period_id)] = Coverage(level)
-        for unit_id, (path, level) in reporting.items():
-            forms = expected.get(unit_id, [])
-            if not forms:
+                    found[(level, root.id, period_id)] = Coverage(level)
+    for (unit_id, period_id), (n_forms, n_sent, n_approved) in counts.items():
+        path, level = reporting[unit_id]
+        has_values = (unit_id, period_id) in entered
+        for prefix in _prefixes(path):
+            holder = roots.get(prefix)
+            if holder is None:
                 continue
-            statuses = [states.get((unit_id, period_id, ds, org or 0)) for ds, org in forms]
-            n_sent = sum(s in sent for s in statuses)
-            n_approved = sum(s == Submission.Status.APPROVED for s in statuses)
-            has_values = (unit_id, period_id) in entered
-            for prefix in _prefixes(path):
-                holder = roots.get(prefix)
-                if holder is None:
-                    continue
-                row = found[(level, holder.pk, period_id)]
-                row.units_expected += 1
-                row.units_entered += int(has_values)
-                row.units_submitted += int(n_sent == len(forms))
-                row.units_approved += int(n_approved == len(forms))
-                row.forms_expected += len(forms)
-                row.forms_submitted += n_sent
-                row.forms_approved += n_approved
+            row = found[(level, holder.pk, period_id)]
+            row.units_expected += 1
+            row.units_entered += int(has_values)
+            row.units_submitted += int(n_sent == n_forms)
+            row.units_approved += int(n_approved == n_forms)
+            row.forms_expected += n_forms
+            row.forms_submitted += n_sent
+            row.forms_approved += n_approved
     return found
+
+
+def _form_counts(
+    reporting: dict[int, tuple[str, int]], period_ids: set[str], data_sets: Sequence[DataSet]
+) -> dict[tuple[int, str], tuple[int, int, int]]:
+    """For each reporting unit and period: the forms of `data_sets` it is expected to fill
+    (one per territorial body of an allowed type, or one for the unit), how many are
+    submitted or approved, how many approved; units expected to fill none are left out.
+    Counted in the database: reading every body and form of the country's communes into
+    Python took most of a national ranking's coverage (benchmarks/README.md). Each form's
+    state is a probe of the form index (a subquery in the select list): joined, the
+    planner hashed every form of the period for a province's few hundred bodies."""
+    branches: list[str] = []
+    params: list[Any] = []
+    # The periods asked for, whether or not a period row exists yet (it is made with the
+    # first figure): a unit is expected before it has entered anything.
+    period_params = sorted(period_ids)
+    periods = " UNION ALL ".join(["SELECT %s AS id"] * len(period_params))
+    for data_set in data_sets:
+        at_levels = [pk for pk, (_path, level) in reporting.items() if level in data_set.levels]
+        if not at_levels:
+            continue
+        units_sql, units_params = _among_sql(
+            "o.unit_id" if data_set.reported_by_organizations else "u.id", at_levels
+        )
+        if data_set.reported_by_organizations:
+            allowed = sorted(t.pk for t in data_set.organization_types.all())
+            types = f"AND o.type_id IN ({', '.join(['%s'] * len(allowed))})" if allowed else ""
+            branches.append(f"""
+            SELECT o.unit_id AS unit_id, p.id AS period_id, (
+              SELECT s.status FROM datasets_submission s WHERE s.data_set_id = %s
+                AND s.unit_id = o.unit_id AND s.organization_id = o.id AND s.period_id = p.id
+            ) AS status
+            FROM organizations_organization o CROSS JOIN ({periods}) p
+            WHERE o.kind = %s AND {units_sql} {types}
+            """)
+            params += [data_set.pk, *period_params, Organization.Kind.TERRITORIAL]
+            params += [*units_params, *allowed]
+        else:
+            branches.append(f"""
+            SELECT u.id AS unit_id, p.id AS period_id, (
+              SELECT s.status FROM datasets_submission s WHERE s.data_set_id = %s
+                AND s.unit_id = u.id AND s.organization_id IS NULL AND s.period_id = p.id
+            ) AS status
+            FROM geography_administrativeunit u CROSS JOIN ({periods}) p
+            WHERE {units_sql}
+            """)
+            params += [data_set.pk, *period_params, *units_params]
+    if not branches:
+        return {}
+    # Each branch fenced (an OFFSET), so that its probe is run once per form: pulled up
+    # into the counting query, it was run again for each count that reads the state.
+    fence = "OFFSET 0" if connection.vendor == "postgresql" else "LIMIT -1 OFFSET 0"
+    fenced = [f"SELECT * FROM ({branch} {fence}) b{n}" for n, branch in enumerate(branches)]
+    sql = f"""
+    SELECT f.unit_id, f.period_id, COUNT(*),
+      SUM(CASE WHEN f.status IN (%s, %s) THEN 1 ELSE 0 END),
+      SUM(CASE WHEN f.status = %s THEN 1 ELSE 0 END)
+    FROM ({" UNION ALL ".join(fenced)}) f
+    GROUP BY f.unit_id, f.period_id
+    """
+    statuses = [Submission.Status.SUBMITTED, Submission.Status.APPROVED]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*statuses, Submission.Status.APPROVED, *params])
+        return {
+            (unit_id, period_id): (int(forms), int(sent), int(approved))
+            for unit_id, period_id, forms, sent, approved in cursor.fetchall()
+        }
+
+
+def _holding(
+    unit_ids: list[int], period_ids: set[str], data_sets: Sequence[DataSet]
+) -> set[tuple[int, str]]:
+    """(unit, period) pairs where the unit holds any figure of the data sets' forms: one
+    probe per unit and period on the value index, which stops at the first figure.
+    Reading every figure of the country's communes took 100 ms of a ranking; written as
+    EXISTS, PostgreSQL turned the probe into a join over the whole period (4,6 s). A
+    subquery in the select list stays a probe on both databases."""
+    if not unit_ids or not period_ids or not data_sets:
+        return set()
+    units_sql, units_params = _among_sql("u.id", unit_ids)
+    periods = ", ".join(["%s"] * len(period_ids))
+    sets = ", ".join(["%s"] * len(data_sets))
+    sql = f"""
+    SELECT u.id, p.id, (
+      SELECT 1 FROM datasets_datavalue dv
+      WHERE dv.unit_id = u.id AND dv.period_id = p.id AND dv.element_id IN (
+        SELECT de.element_id FROM datasets_datasetelement de
+        JOIN datasets_datasetsection sec ON sec.id = de.section_id
+        WHERE sec.data_set_id IN ({sets}))
+      LIMIT 1)
+    FROM geography_administrativeunit u CROSS JOIN datasets_period p
+    WHERE {units_sql} AND p.id IN ({periods})
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*[d.pk for d in data_sets], *units_params, *sorted(period_ids)])
+        return {(unit_id, period_id) for unit_id, period_id, held in cursor.fetchall() if held}
 
 
 def _prefixes(path: str) -> list[str]:

@@ -140,3 +140,21 @@ def test_a_viewer_reads_the_form_without_an_error_tone(client, world, commune_fo
 
     assert "Bạn không có quyền" not in body
     assert "Bạn đang xem biểu mẫu" in body
+
+
+def test_a_refused_form_in_a_bulk_approval_leaves_the_others_approved(client, world, two_waiting):
+    waiting, returned = (form.submission() for form in two_waiting)
+    submission_return(actor=world.district_approver, submission=returned, comment="Thiếu")
+    client.force_login(world.district_approver)
+
+    response = client.post(
+        reverse("datasets:approve-many"), {"submission": [waiting.pk, returned.pk]}, follow=True
+    )
+
+    waiting.refresh_from_db()
+    returned.refresh_from_db()
+    assert waiting.status == Submission.Status.APPROVED
+    assert returned.status == Submission.Status.RETURNED
+    approvals = SubmissionEvent.objects.filter(action="approve")
+    assert list(approvals.values_list("submission_id", flat=True)) == [waiting.pk]
+    assert "Chỉ duyệt được biểu đã gửi." in response.content.decode()

@@ -192,3 +192,76 @@ def test_results_in_every_basis_equal_a_count_over_the_forms(
             resolution, units=[world.province], period_ids=["2021"], parts=[part], basis=basis
         )
         assert row.denominator == (expected if found else None)
+
+
+def _counted_coverage(root, data_set, period):
+    """Coverage at `root` counted form by form: the reporting communes under it, the forms
+    their territorial bodies are expected to fill and the state each has reached."""
+    from danvan.geography.models import AdministrativeUnit
+    from danvan.organizations.models import Organization
+
+    allowed = {t.pk for t in data_set.organization_types.all()}
+    codes = set(
+        DataElement.objects.filter(placements__section__data_set=data_set).values_list(
+            "code", flat=True
+        )
+    )
+    counts = dict.fromkeys(
+        ["units", "entered", "submitted", "approved", "forms", "forms_sent", "forms_approved"], 0
+    )
+    for commune in AdministrativeUnit.objects.within(root).filter(level=3):
+        bodies = [
+            body
+            for body in Organization.objects.filter(unit=commune, kind="territorial")
+            if not allowed or body.type_id in allowed
+        ]
+        if not bodies or commune.level not in data_set.levels:
+            continue
+        states = [
+            Submission.objects.filter(
+                unit=commune, organization=body, period_id=period, data_set=data_set
+            )
+            .values_list("status", flat=True)
+            .first()
+            for body in bodies
+        ]
+        sent = sum(state in ("submitted", "approved") for state in states)
+        approved = sum(state == "approved" for state in states)
+        counts["units"] += 1
+        counts["entered"] += DataValue.objects.filter(
+            unit=commune, period_id=period, element__code__in=codes
+        ).exists()
+        counts["submitted"] += sent == len(bodies)
+        counts["approved"] += approved == len(bodies)
+        counts["forms"] += len(bodies)
+        counts["forms_sent"] += sent
+        counts["forms_approved"] += approved
+    return counts
+
+
+@SETTINGS
+@given(figures=cells, session=steps)
+def test_coverage_equals_a_count_over_the_forms(world, resolution, catalogue, figures, session):
+    from danvan.geography.models import AdministrativeUnit
+    from danvan.indicators.results import coverage_read
+
+    _load(world, figures)
+    for step in session:
+        _run(world, catalogue, step)
+    data_set = catalogue["nq06-org"]
+    units = list(AdministrativeUnit.objects.within(world.province).filter(level__lte=3))
+
+    covered = coverage_read(units, {3}, {"2021"}, [data_set])
+
+    for unit in units:
+        found = covered[(3, unit.pk, "2021")]
+        counted = _counted_coverage(unit, data_set, "2021")
+        assert (
+            found.units_expected,
+            found.units_entered,
+            found.units_submitted,
+            found.units_approved,
+            found.forms_expected,
+            found.forms_submitted,
+            found.forms_approved,
+        ) == tuple(counted.values()), unit.code
