@@ -15,7 +15,7 @@ from danvan.indicators.sums import sums_differences
 pytestmark = pytest.mark.django_db
 
 # The seed's counts are every figure the demo holds, forms of 2021 still open included;
-# the approved-only basis is checked against the forms' states in test_coverage.
+# the approved-only basis is checked against the forms' states in test_coverage.py.
 ENTERED = Resolution.Basis.ENTERED
 
 

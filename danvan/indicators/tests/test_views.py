@@ -111,3 +111,45 @@ def test_without_a_year_the_dashboard_opens_on_the_latest_complete_one(client, w
     body = client.get(reverse("indicators:dashboard", args=["01-NQ-TU"])).content.decode()
 
     assert "Đang xem Năm 2021: năm gần nhất đã có đủ số liệu." in body
+
+
+def _admin_form_data(response):  # type: ignore[no-untyped-def]
+    """The POST data of an admin change page as it was rendered, inlines included."""
+    data = {}
+
+    def put(form):  # type: ignore[no-untyped-def]
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            data[form.add_prefix(name)] = "on" if value is True else value
+
+    put(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        put(formset.management_form)
+        for form in formset.forms:
+            put(form)
+    return data
+
+
+def test_a_target_edited_in_the_admin_shows_on_the_dashboard_at_once(client, world, computed):
+    """Issue 13, item 6: results are computed where they are read, so the target typed in
+    the admin is the one the next dashboard judges against."""
+    from danvan.indicators.models import IndicatorPart
+
+    part = IndicatorPart.objects.get(code="studied")
+    url = reverse("admin:indicators_indicatorpart_change", args=[part.pk])
+    client.force_login(world.province_admin)
+    data = _admin_form_data(client.get(url))
+    prefix = next(k for k in data if k.endswith("-0-value")).removesuffix("-0-value")
+    data[f"{prefix}-0-value"] = "80"
+
+    saved = client.post(url, data)
+    dashboard = client.get(reverse("indicators:dashboard", args=["01-NQ-TU"]), {"period": "2021"})
+
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    assert part.targets.get().value == 80
+    body = dashboard.content.decode()
+    assert "93,13%" in body  # 74,5 ÷ 80, no longer 76,02% (÷ 98)
+    assert "76,02%" not in body
