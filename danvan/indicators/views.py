@@ -23,7 +23,7 @@ from danvan.indicators.queries import (
     latest_period_with_results,
     part_sources,
 )
-from danvan.indicators.results import latest_complete_period
+from danvan.indicators.results import latest_complete_period, results_read
 from danvan.lib.periods import InvalidPeriodError
 
 
@@ -164,7 +164,25 @@ def drill_down(request: HttpRequest, slug: str, part: str) -> HttpResponse:
     )
     if chosen is None or period is None:
         raise Http404("No such indicator part")
-    rows = part_sources(chosen, unit, period, resolution, territory=_territory(resolution, unit))
+    territory = _territory(resolution, unit)
+    basis = request.GET.get("basis") or resolution.basis
+    if basis not in Resolution.Basis.values:
+        raise Http404("No such basis")
+    # The number these figures make, on the basis that counts, with what it rests on.
+    result = next(
+        iter(
+            results_read(
+                resolution,
+                units=[unit],
+                period_ids=[period.id],
+                parts=[chosen],
+                basis=basis,
+                territory=territory,
+            )
+        ),
+        None,
+    )
+    rows = part_sources(chosen, unit, period, resolution, territory=territory)
     visible = set(
         access.units_visible_to(request.user)
         .filter(level=chosen.level)
@@ -186,5 +204,8 @@ def drill_down(request: HttpRequest, slug: str, part: str) -> HttpResponse:
             "part": chosen,
             "page": page,
             "count": len(rows),
+            "result": result,
+            "basis": basis,
+            "basis_label": Resolution.Basis(basis).label,
         },
     )

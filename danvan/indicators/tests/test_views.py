@@ -153,3 +153,18 @@ def test_a_target_edited_in_the_admin_shows_on_the_dashboard_at_once(client, wor
     body = dashboard.content.decode()
     assert "93,13%" in body  # 74,5 ÷ 80, no longer 76,02% (÷ 98)
     assert "76,02%" not in body
+
+
+def test_the_drill_down_says_what_counts_and_what_the_number_rests_on(client, world, computed):
+    client.force_login(world.province_admin)
+
+    response = client.get(
+        reverse("indicators:sources", args=["01-NQ-TU", "studied"]),
+        {"unit": world.province.pk, "period": "2021", "basis": "approved"},
+    )
+
+    body = response.content.decode()
+    assert response.context["result"].basis == "approved"
+    assert "Số liệu được tính: Chỉ số liệu đã duyệt" in body
+    assert response.context["result"].coverage.units_expected > 0
+    assert "đơn vị cấp xã đã duyệt" in body
