@@ -13,7 +13,13 @@ from danvan.geography.models import AdministrativeUnit, UnitCarry
 from danvan.geography.territory import Territory
 from danvan.indicators.engine import Status
 from danvan.indicators.models import Indicator, IndicatorPart, Resolution
-from danvan.indicators.results import Result, part_codes, periods_with_values, results_read
+from danvan.indicators.results import (
+    Result,
+    not_applicable_text,
+    part_codes,
+    periods_with_values,
+    results_read,
+)
 
 
 @dataclass
@@ -25,6 +31,8 @@ class Card:
     # force and the latest after it (the "before / after 1/7/2025" view).
     before_reform: Result | None = None
     after_reform: Result | None = None
+    # Why the part is not judged in the period ("không còn cấp huyện từ 01/7/2025").
+    not_applicable: str = ""
 
 
 @dataclass
@@ -70,6 +78,8 @@ def dashboard_blocks(
             current = next((r for r in history if r.period_id == period.id), None)
             series = [(r.period_id, r.value) for r in history if r.status != Status.NO_DATA]
             card = Card(part, current, series)
+            if current is not None and current.status == Status.NOT_APPLICABLE:
+                card.not_applicable = not_applicable_text(part, period)
             if reform is not None:
                 known = [r for r in history if r.value is not None]
                 card.before_reform = next(

@@ -34,6 +34,7 @@ from danvan.indicators.engine import Status, judge, target_for
 from danvan.indicators.models import ElementSum, IndicatorPart, Resolution, Target
 from danvan.lib.expressions import Expression, expression_parse
 from danvan.lib.periods import PeriodType
+from danvan.lib.text import date_parts
 from danvan.organizations.models import Organization, OrganizationType
 
 Key = tuple[str, str | None]  # (element code, organization type code or None)
@@ -515,6 +516,21 @@ def results_read(
     return results
 
 
+def not_applicable_text(part: IndicatorPart, period: Period) -> str:
+    """Why a part is not judged in a period: "không còn cấp huyện từ 01/7/2025"."""
+    label = str(part.level_label or LEVEL_WORDS_VI.get(part.level, ""))
+    level = label[:1].lower() + label[1:]
+    if part.valid_to is not None and period.end_date > part.valid_to:
+        day = part.valid_to + datetime.timedelta(days=1)
+        return f"không còn {level} từ {'/'.join(date_parts(day).values())}".replace("  ", " ")
+    if part.valid_from is not None and period.end_date < part.valid_from:
+        return f"áp dụng từ {'/'.join(date_parts(part.valid_from).values())}"
+    return f"không còn {level} trong kỳ {period.id}".replace("  ", " ")
+
+
+LEVEL_WORDS_VI = {1: "Cấp tỉnh", 2: "Cấp huyện", 3: "Cấp xã", 4: "Cấp thôn"}
+
+
 def _not_applicable(
     part: IndicatorPart, unit: AdministrativeUnit, period_id: str, target: Target | None, basis: str
 ) -> Result:
@@ -627,7 +643,8 @@ def coverage_read(
     found: dict[tuple[int, int, str], Coverage] = {}
     if not units or not data_sets or not levels:
         return found
-    roots = {u.path: u for u in units}
+    # Paths repeat across hierarchy versions (/92/ is the old and the new Cần Thơ).
+    roots = {(u.version_id, u.path): u for u in units}
     reporters = AdministrativeUnit.objects.filter(
         version_id__in={u.version_id for u in units}, level__in=sorted(levels)
     )
@@ -636,7 +653,7 @@ def coverage_read(
     # prefix instead; without a bound, every reporting unit and value of the country was
     # read once per resolution (benchmarks/README.md, national read).
     outermost: list[str] = []
-    for prefix in sorted(roots):
+    for prefix in sorted({path for _version, path in roots}):
         if not outermost or not prefix.startswith(outermost[-1]):
             outermost.append(prefix)
     if len(outermost) >= 50:
@@ -651,10 +668,9 @@ def coverage_read(
         for prefix in outermost:
             query |= Q(path__startswith=prefix)
         reporters = reporters.filter(query)
-    reporting = {
-        pk: (path, level)
-        for pk, path, level in reporters.order_by().values_list("pk", "path", "level")
-    }
+    rows = list(reporters.order_by().values_list("pk", "path", "level", "version_id"))
+    versions = {pk: version_id for pk, _path, _level, version_id in rows}
+    reporting = {pk: (path, level) for pk, path, level, _version in rows}
     if not reporting:
         return found
     counts = _form_counts(reporting, period_ids, data_sets)
@@ -668,7 +684,7 @@ def coverage_read(
         path, level = reporting[unit_id]
         has_values = (unit_id, period_id) in entered
         for prefix in _prefixes(path):
-            holder = roots.get(prefix)
+            holder = roots.get((versions[unit_id], prefix))
             if holder is None:
                 continue
             row = found[(level, holder.pk, period_id)]

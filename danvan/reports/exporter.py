@@ -24,10 +24,11 @@ from danvan.geography.models import AdministrativeUnit
 from danvan.geography.territory import Territory, TerritoryError, territory_of
 from danvan.indicators.engine import Status
 from danvan.indicators.models import Indicator, IndicatorPart, Resolution, Target
-from danvan.indicators.results import Result, results_read
+from danvan.indicators.results import Result, not_applicable_text, results_read
 from danvan.indicators.verdicts import PartFigures, Verdict, indicator_verdicts
 from danvan.lib.expressions import expression_parse
 from danvan.lib.numbers import format_vn_number
+from danvan.lib.text import date_parts
 from danvan.reports.models import ReportProfile
 from danvan.reports.wording import Wording, wording_load
 
@@ -79,12 +80,6 @@ def fmt_money(value: Decimal | None) -> str:
 
 def fmt_date(day: datetime.date) -> str:
     return f"{day.day}/{day.month}/{day.year}"
-
-
-def date_parts(day: datetime.date) -> dict[str, str]:
-    """Day below ten and months 1–2 with a leading zero (Hướng dẫn 36-HD/VPTW)."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return {"day": f"{day.day:02d}", "month": month, "year": str(day.year)}
 
 
 def part_label(part: IndicatorPart) -> str:
@@ -827,17 +822,6 @@ def _midterm_line(
         value=fmt_count(row.value, pad=False),
         noun=noun,
     )
-
-
-def not_applicable_text(part: IndicatorPart, period: Period) -> str:
-    """Why a part is not judged in a period: "không còn cấp huyện từ 01/7/2025"."""
-    level = lower_first(part.level_label or LEVEL_LABELS.get(part.level, ""))
-    if part.valid_to is not None and period.end_date > part.valid_to:
-        day = part.valid_to + datetime.timedelta(days=1)
-        return f"không còn {level} từ {'/'.join(date_parts(day).values())}".replace("  ", " ")
-    if part.valid_from is not None and period.end_date < part.valid_from:
-        return f"áp dụng từ {'/'.join(date_parts(part.valid_from).values())}"
-    return f"không còn {level} trong kỳ {period.id}".replace("  ", " ")
 
 
 def _with_previous(

@@ -230,6 +230,12 @@ def test_the_city_board_sees_06_nq_tu_on_its_territory_before_and_after_the_refo
     assert households.after_reform.period_id == "2026"
     ranked = {r.unit_id for r in page.context["ranked"]}
     assert ranked and ranked <= {u.pk for u in area.takers}
+    district = next(c for b in cards for c in b.cards if c.part.code == "district-political")
+    assert district.not_applicable == "không còn cấp huyện từ 01/7/2025"
+    assert "Không còn cấp huyện từ 01/7/2025" in text
+    # The city's own bodies: one reporting unit, the city itself (not old Cần Thơ too).
+    city_card = next(c for b in cards for c in b.cards if c.part.code == "province-political")
+    assert city_card.result.coverage.units_expected == 1
 
 
 def test_a_commune_of_old_soc_trang_does_not_see_06_nq_tu(client, province):
