@@ -124,3 +124,14 @@ def test_a_commune_that_took_over_nothing_sees_neither_the_resolution_nor_its_fi
     )
     assert board.status_code == 200
     assert [r.unit for r in board.context["ranked"]] == [w.commune]
+
+
+def test_the_district_part_before_the_reform_drills_down_to_the_old_district(client, reform_world):
+    """The city's 2021 district figure (4/5 → 5/5 cadres) is the old district's: its
+    drill-down lists the old district's values, as the figure reads them."""
+    w = reform_world
+    client.force_login(w.analyst)
+    rows = _sources(client, w, "district-political", w.city, "2021")
+    values = {r.value.element.code: r.value.value for r in rows}
+    assert {r.value.unit for r in rows} == {w.district}
+    assert values == {"cadre_heads": Decimal(5), "cadre_heads_political": Decimal(5)}
