@@ -135,3 +135,141 @@ def test_the_district_part_before_the_reform_drills_down_to_the_old_district(cli
     values = {r.value.element.code: r.value.value for r in rows}
     assert {r.value.unit for r in rows} == {w.district}
     assert values == {"cadre_heads": Decimal(5), "cadre_heads_political": Decimal(5)}
+
+
+def _split_world(w):  # type: ignore[no-untyped-def]
+    """Xã Phú Bình split on equal shares (an estimate): half to Xã Phú An Bình, half to
+    Xã Phú Hòa of Tỉnh Hòa Bình — a new province that took over old Tỉnh Kênh Xáng (72)
+    with its Xã Kênh Một, also into Xã Phú Hòa. Kênh Một's 2021 Farmers' Union form: 1000
+    of 2000 studied."""
+    from danvan.accounts.models import User
+    from danvan.accounts.services import user_create
+    from danvan.geography.carrying import carry_links_rebuild
+    from danvan.geography.models import AdministrativeUnit, UnitSuccession
+    from danvan.indicators.sums import sums_rebuild
+    from danvan.organizations.services import body_structures_read, organizations_ensure_for
+
+    Kind, Level = AdministrativeUnit.Kind, AdministrativeUnit.Level
+
+    def unit(version, code, name, kind, level, parent=None):  # type: ignore[no-untyped-def]
+        return AdministrativeUnit.objects.create(
+            version=version,
+            code=code,
+            name=name,
+            kind=kind,
+            level=level,
+            parent=parent,
+            valid_from=version.valid_from,
+            valid_to=version.valid_to,
+        )
+
+    old = unit(w.legacy, "72", "Tỉnh Kênh Xáng", Kind.PROVINCE, Level.PROVINCE)
+    old_district = unit(w.legacy, "721", "Huyện Kênh", Kind.RURAL_DISTRICT, Level.DISTRICT, old)
+    old_commune = unit(w.legacy, "72101", "Xã Kênh Một", Kind.COMMUNE, Level.COMMUNE, old_district)
+    new = unit(w.newer, "80", "Tỉnh Hòa Bình", Kind.PROVINCE, Level.PROVINCE)
+    new_commune = unit(w.newer, "80001", "Xã Phú Hòa", Kind.COMMUNE, Level.COMMUNE, new)
+    equal = UnitSuccession.ShareBasis.EQUAL
+    half = Decimal("0.5")
+    UnitSuccession.objects.filter(predecessor=w.commune_b).update(share=half, share_basis=equal)
+    day = w.newer.valid_from
+    UnitSuccession.objects.create(
+        predecessor=w.commune_b, successor=new_commune, share=half, share_basis=equal,
+        effective_date=day,
+    )  # fmt: skip
+    UnitSuccession.objects.create(predecessor=old, successor=new, effective_date=day)
+    UnitSuccession.objects.create(
+        predecessor=old_commune, successor=new_commune, effective_date=day
+    )
+    carry_links_rebuild()
+    structures = body_structures_read()
+    organizations_ensure_for(root=old, structure=structures["vn-legacy"])
+    organizations_ensure_for(root=new, structure=structures["vn-2025"])
+    admin = user_create(
+        actor=None,
+        username="kenhxang.admin",
+        password="pw-for-tests-1",
+        role=User.Role.ADMINISTRATOR,
+        home_unit=old,
+    )
+    w.approved(
+        old_commune,
+        "hnd",
+        "2021",
+        {"members": "2000", "members_studied": "1000"},
+        clerk=admin,
+        approver=admin,
+    )
+    sums_rebuild()
+    return new, new_commune
+
+
+def _at(world, unit, period):  # type: ignore[no-untyped-def]
+    from danvan.geography.territory import territory_of
+    from danvan.indicators.results import results_read
+
+    part = world.resolution.indicators.get(number=1).parts.get(code="members-studied")
+    (row,) = results_read(
+        world.resolution,
+        units=[unit],
+        period_ids=[period],
+        parts=[part],
+        territory=territory_of(world.province, unit),
+    )
+    return row
+
+
+def test_a_new_province_holding_part_of_the_territory_shows_only_that_part_of_its_history(
+    reform_world,
+):
+    """Tỉnh Hòa Bình holds only Xã Phú Hòa's half of Xã Phú Bình: its 2021 figure of the old
+    province's resolution is that half (245 of 250, estimated), not its whole carried
+    history (which is mostly old Kênh Xáng's)."""
+    w = reform_world
+    new, _new_commune = _split_world(w)
+    row = _at(w, new, "2021")
+    assert (row.numerator, row.denominator) == (Decimal(245), Decimal(250))
+    assert row.estimated
+
+
+def test_a_split_commune_s_shares_add_up_to_the_old_province_and_are_marked_estimated(
+    reform_world,
+):
+    """Half of Xã Phú Bình went out of the city: the city now holds part of the territory,
+    950+245 of 1000+250 (estimated, an equal share); with Tỉnh Hòa Bình's 245 of 250 the
+    parts add up to the old province's own 1440 of 1500, which is not estimated."""
+    from danvan.indicators.results import results_read
+
+    w = reform_world
+    new, _new_commune = _split_world(w)
+    city, other = _at(w, w.city, "2021"), _at(w, new, "2021")
+    assert (city.numerator, city.denominator) == (Decimal(1195), Decimal(1250))
+    assert city.estimated
+    part = w.resolution.indicators.get(number=1).parts.get(code="members-studied")
+    (whole,) = results_read(w.resolution, units=[w.province], period_ids=["2021"], parts=[part])
+    assert (whole.numerator, whole.denominator) == (Decimal(1440), Decimal(1500))
+    assert not whole.estimated
+    assert city.numerator + other.numerator == whole.numerator
+    assert city.denominator + other.denominator == whole.denominator
+
+
+def test_a_unit_that_did_not_take_over_the_scope_itself_has_no_own_level_figures(reform_world):
+    """After the reform Tỉnh Hòa Bình's own provincial bodies succeeded Kênh Xáng's, not the
+    old province's: they are no part of its territory."""
+    import datetime
+
+    from danvan.geography.models import AdministrativeUnit
+    from danvan.geography.territory import territory_of
+
+    w = reform_world
+    new, new_commune = _split_world(w)
+    area = territory_of(w.province, new)
+    after = datetime.date(2026, 12, 31)
+    assert area.members(AdministrativeUnit.Level.PROVINCE, after) == []
+    assert area.members(AdministrativeUnit.Level.COMMUNE, after) == [
+        (new_commune.pk, AdministrativeUnit.Level.COMMUNE)
+    ]
+    # The city took over the old province itself: its own bodies count.
+    city = territory_of(w.province, w.city)
+    assert city.members(AdministrativeUnit.Level.PROVINCE, after) == [
+        (w.city.pk, AdministrativeUnit.Level.PROVINCE)
+    ]
