@@ -273,3 +273,26 @@ def test_a_unit_that_did_not_take_over_the_scope_itself_has_no_own_level_figures
     assert city.members(AdministrativeUnit.Level.PROVINCE, after) == [
         (w.city.pk, AdministrativeUnit.Level.PROVINCE)
     ]
+
+
+def test_the_api_names_by_a_shared_code_the_unit_of_the_period(client, reform_world):
+    """The new city keeps the old province's code: the API gives the old province for
+    2021 and the city (the territory in its units) for 2026."""
+    from danvan.accounts.models import User
+
+    w = reform_world
+    w.city.code = "71"
+    w.city.save()
+    w.commune.save()
+    client.force_login(User.objects.create_superuser("root", "root@example.org", "pw-1"))
+
+    def named(period):  # type: ignore[no-untyped-def]
+        answer = client.get(
+            "/api/indicators/results",
+            {"resolution": w.resolution.number, "period": period, "unit": "71"},
+        )
+        assert answer.status_code == 200
+        return {row["unit_name"] for row in answer.json()}
+
+    assert named("2021") == {w.province.name}
+    assert named("2026") == {w.city.name}
