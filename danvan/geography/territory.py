@@ -132,7 +132,8 @@ class Territory:
             return [(self.scope, True)]
         if not self.is_carried:
             return [(self.unit, True)]
-        return [(self.unit, False), *((unit, True) for unit in self.takers)]
+        own = [(self.unit, not self.takers)] if self.itself else []
+        return [*own, *((unit, True) for unit in self.takers)]
 
 
 def territory_of(scope: AdministrativeUnit, unit: AdministrativeUnit) -> Territory:
@@ -188,13 +189,15 @@ def territory_of(scope: AdministrativeUnit, unit: AdministrativeUnit) -> Territo
             % {"version": unit.version, "unit": unit, "scope": scope}
         )
     takers = list(AdministrativeUnit.objects.filter(pk__in=inside).order_by("path"))
+    took_over = itself and not inside
     territory = Territory(
         scope=scope,
         unit=unit,
         takers=takers,
-        partly_outside=[t for t in takers if t.pk in outside],
+        # A commune that is itself the one taker is counted whole as well.
+        partly_outside=[t for t in ([unit] if took_over else takers) if t.pk in outside],
         whole=not elsewhere,
-        took_over=itself and not inside,
+        took_over=took_over,
         itself=itself,
     )
     if elsewhere:

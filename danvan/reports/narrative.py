@@ -248,7 +248,7 @@ def narrative_build(
         "households": count("households", this_year),
     }
     key = {1: "territory_province", 2: "territory_district"}.get(unit.level, "territory_commune")
-    if area.is_carried:
+    if area.is_carried and not area.took_over:
         # The former territory in the newer units: how many took it over, and since when.
         start = area.version.valid_from
         partly = (

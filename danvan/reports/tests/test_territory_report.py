@@ -75,3 +75,75 @@ def test_make_report_refuses_a_unit_in_no_version_of_the_territory(reform_world,
             "--period=2021",
             f"--output={tmp_path / 'x.xlsx'}",
         )
+
+
+def _commune_2026(world):  # type: ignore[no-untyped-def]
+    world.approved(
+        world.commune,
+        "hnd",
+        "2026",
+        {"members": "1600", "members_studied": "1580"},
+        clerk=world.clerk,
+        approver=world.approver,
+    )
+
+
+def test_a_commune_s_report_says_it_presents_its_own_share_of_the_former_territory(
+    reform_world,
+):
+    """Xã Phú An Bình took over two old communes of the old province: its report says the
+    history is what came to it from them, then its own figures — not "0 communes", nor
+    the whole old province."""
+    from danvan.datasets.queries import period_get
+    from danvan.reports.exporter import report_build
+
+    w = reform_world
+    _commune_2026(w)
+    report = report_build(
+        resolution=w.resolution, unit=w.commune, period=period_get("2026"), charts=False
+    )
+    note = report.territory_note
+    assert "0 đơn vị" not in note
+    assert "Tỉnh Sông Hậu và các đơn vị trực thuộc" not in note
+    assert w.commune_a.name in note and w.commune_b.name in note and w.commune.name in note
+
+
+def test_a_commune_that_also_took_over_land_from_outside_says_it_is_counted_whole(
+    reform_world, tmp_path
+):
+    """A resolution of old Xã Phú An alone, in the new Xã Phú An Bình (which also took over
+    Xã Phú Bình): before the reform Phú An's own figures, from 2025 the new commune's, whole,
+    and the report says so."""
+    import copy
+
+    import yaml
+
+    from conftest import REFORM_RESOLUTION
+    from danvan.datasets.queries import period_get
+    from danvan.indicators.definitions import resolution_load
+    from danvan.reports.exporter import report_build
+
+    w = reform_world
+    _commune_2026(w)
+    text = copy.deepcopy(REFORM_RESOLUTION)
+    text["resolution"]["number"] = "10-NQ/ĐU"
+    text["resolution"]["unit"] = {"hierarchy": "vn-legacy", "code": "71101"}
+    text["indicators"] = text["indicators"][:1]
+    path = tmp_path / "10-NQ-DU.yaml"
+    path.write_text(yaml.safe_dump(text, allow_unicode=True), encoding="utf-8")
+    resolution = resolution_load(path)
+
+    report = report_build(
+        resolution=resolution,
+        unit=w.commune,
+        period=period_get("2026"),
+        baseline=period_get("2021"),
+        charts=False,
+    )
+    note = report.territory_note
+    assert "0 đơn vị" not in note
+    assert w.commune_a.name in note and w.commune.name in note
+    assert "toàn bộ" in note
+    rows = {(r.unit_code, r.period): r for r in report.figures}
+    assert (rows[("70001", "2021")].numerator, rows[("70001", "2021")].denominator) == (950, 1000)
+    assert (rows[("70001", "2026")].numerator, rows[("70001", "2026")].denominator) == (1580, 1600)
