@@ -296,3 +296,17 @@ def test_the_api_names_by_a_shared_code_the_unit_of_the_period(client, reform_wo
 
     assert named("2021") == {w.province.name}
     assert named("2026") == {w.city.name}
+
+
+def test_a_commune_s_dashboard_says_it_took_over_part_of_the_territory(client, reform_world):
+    """Not "0 communes took it over": the commune itself did, and its history is what
+    came to it from the old communes."""
+    w = reform_world
+    client.force_login(w.clerk)
+    page = client.get(
+        reverse("indicators:dashboard", args=[w.resolution.slug]), {"period": "2021"}
+    )
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert ": 0 xã" not in text
+    assert f"{w.commune.name} đã tiếp nhận một phần" in text
