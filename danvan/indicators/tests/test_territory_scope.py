@@ -303,9 +303,7 @@ def test_a_commune_s_dashboard_says_it_took_over_part_of_the_territory(client, r
     came to it from the old communes."""
     w = reform_world
     client.force_login(w.clerk)
-    page = client.get(
-        reverse("indicators:dashboard", args=[w.resolution.slug]), {"period": "2021"}
-    )
+    page = client.get(reverse("indicators:dashboard", args=[w.resolution.slug]), {"period": "2021"})
     assert page.status_code == 200
     text = page.content.decode()
     assert ": 0 xã" not in text
