@@ -611,7 +611,9 @@ def coverage_read(
     found: dict[tuple[int, int, str], Coverage] = {}
     if not units or not data_sets or not levels:
         return found
-    roots = {u.path: u for u in units}
+    # By version and path: a unit of a newer version may keep an old one's code (the new
+    # Cần Thơ, 92) and so its path; their reporting units are not each other's.
+    roots = {(u.version_id, u.path): u for u in units}
     reporters = AdministrativeUnit.objects.filter(
         version_id__in={u.version_id for u in units}, level__in=sorted(levels)
     )
@@ -620,7 +622,7 @@ def coverage_read(
     # prefix instead; without a bound, every reporting unit and value of the country was
     # read once per resolution (benchmarks/README.md, national read).
     outermost: list[str] = []
-    for prefix in sorted(roots):
+    for prefix in sorted({path for _version, path in roots}):
         if not outermost or not prefix.startswith(outermost[-1]):
             outermost.append(prefix)
     if len(outermost) >= 50:
@@ -635,9 +637,11 @@ def coverage_read(
         for prefix in outermost:
             query |= Q(path__startswith=prefix)
         reporters = reporters.filter(query)
-    reporting = {
-        pk: (path, level) for pk, path, level in reporters.values_list("pk", "path", "level")
-    }
+    reporting: dict[int, tuple[str, int]] = {}
+    version_of: dict[int, int] = {}
+    for pk, path, level, version_id in reporters.values_list("pk", "path", "level", "version_id"):
+        reporting[pk] = (path, level)
+        version_of[pk] = version_id
     if not reporting:
         return found
     expected: dict[int, list[tuple[int, int | None]]] = defaultdict(list)  # unit → (form, body)
@@ -688,7 +692,7 @@ def coverage_read(
             n_approved = sum(s == Submission.Status.APPROVED for s in statuses)
             has_values = (unit_id, period_id) in entered
             for prefix in _prefixes(path):
-                holder = roots.get(prefix)
+                holder = roots.get((version_of[unit_id], prefix))
                 if holder is None:
                     continue
                 row = found[(level, holder.pk, period_id)]

@@ -308,3 +308,38 @@ def test_a_commune_s_dashboard_says_it_took_over_part_of_the_territory(client, r
     text = page.content.decode()
     assert ": 0 xã" not in text
     assert f"{w.commune.name} đã tiếp nhận một phần" in text
+
+
+def test_coverage_keeps_the_versions_apart_when_the_city_keeps_the_old_code(reform_world):
+    """The new city keeps the old province's code, so their paths are the same: the 2021
+    coverage is the two old communes', the 2026 coverage the new commune's, never mixed."""
+    w = reform_world
+    w.city.code = "71"
+    w.city.save()
+    w.commune.save()
+    w.approved(
+        w.commune,
+        "hnd",
+        "2026",
+        {"members": "1600", "members_studied": "1580"},
+        clerk=w.clerk,
+        approver=w.approver,
+    )
+    from danvan.geography.territory import territory_of
+    from danvan.indicators.results import results_read
+
+    part = w.resolution.indicators.get(number=1).parts.get(code="members-studied")
+    # Read together, as the dashboard's history reads them.
+    rows = results_read(
+        w.resolution,
+        units=[w.city],
+        period_ids=["2021", "2026"],
+        parts=[part],
+        territory=territory_of(w.province, w.city),
+    )
+    covered = {r.period_id: r.coverage for r in rows}
+    # Six bodies an old commune, five a new one; the Farmers' Union's forms approved.
+    assert (covered["2021"].units_expected, covered["2021"].forms_expected) == (2, 12)
+    assert covered["2021"].forms_approved == 2
+    assert (covered["2026"].units_expected, covered["2026"].forms_expected) == (1, 5)
+    assert covered["2026"].forms_approved == 1
