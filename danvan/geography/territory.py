@@ -97,6 +97,13 @@ class Territory:
             found.append((self.unit.pk, level))
         return found
 
+    def coverage_members(self, level: int, period_end: datetime.date) -> list[int]:
+        """Unit ids whose coverage at `level` is the territory's: for part of it before
+        the reform, the old units whose shares it reads; otherwise `members`."""
+        if self.shares_before(period_end):
+            return sorted({source for source, at, _w, _e in self.carried if at == level})
+        return [unit_id for unit_id, _level in self.members(level, period_end)]
+
     def reads(self, levels: set[int], period_ends: dict[str, datetime.date]) -> set[int]:
         """Every unit id whose figures the territory reads for these levels and periods."""
         return {

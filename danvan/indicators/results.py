@@ -337,14 +337,20 @@ def _territory_coverage(
 ) -> dict[tuple[int, int, str], Coverage]:
     """The coverage of the units that make the territory, added up."""
     ends = _period_ends(period_ids)
-    units = list(AdministrativeUnit.objects.filter(pk__in=territory.reads(levels, ends)))
+    read = {
+        unit_id
+        for level in levels
+        for end in ends.values()
+        for unit_id in territory.coverage_members(level, end)
+    }
+    units = list(AdministrativeUnit.objects.filter(pk__in=read))
     inner = coverage_read(units, levels, period_ids, data_sets)
     found: dict[tuple[int, int, str], Coverage] = {}
     for level in levels:
         for period_id, end in ends.items():
             parts = [
                 inner[(level, unit_id, period_id)]
-                for unit_id, _at in territory.members(level, end)
+                for unit_id in territory.coverage_members(level, end)
                 if (level, unit_id, period_id) in inner
             ]
             if parts:
