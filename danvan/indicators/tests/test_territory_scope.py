@@ -343,3 +343,54 @@ def test_coverage_keeps_the_versions_apart_when_the_city_keeps_the_old_code(refo
     assert covered["2021"].forms_approved == 2
     assert (covered["2026"].units_expected, covered["2026"].forms_expected) == (1, 5)
     assert covered["2026"].forms_approved == 1
+
+
+def test_a_commune_s_carried_history_has_the_coverage_of_the_old_communes_it_came_from(
+    reform_world,
+):
+    """Xã Phú An Bình's 2021 figure is what came from Phú An and Phú Bình: its coverage is
+    theirs (2 units, their Farmers' Union forms approved), not the new commune's own forms
+    of a year before it existed."""
+    w = reform_world
+    row = _at(w, w.commune, "2021")
+    assert row.coverage is not None
+    assert (row.coverage.units_expected, row.coverage.units_entered) == (2, 2)
+    assert (row.coverage.forms_expected, row.coverage.forms_approved) == (12, 2)
+
+
+def test_the_year_of_the_reform_is_the_new_units_and_no_district_is_judged(reform_world):
+    """2025 straddles 1/7/2025: an old commune cannot report it (it no longer existed at
+    the end of the year's reporting window — the refusal names it, its version and the
+    day), the new commune's 2025 figures make the city's, and the district part, ended on
+    30/6/2025, is not applicable."""
+    from danvan.datasets.queries import period_get, validity_problem
+    from danvan.geography.territory import territory_of
+    from danvan.indicators.engine import Status
+    from danvan.indicators.results import results_read
+
+    w = reform_world
+    from danvan.datasets.models import DataSet
+
+    data_set = DataSet.objects.get(code="nq06-org")
+    problem = validity_problem(data_set, period_get("2025"), w.commune_a)
+    assert problem and w.commune_a.name in problem and w.legacy.name in problem
+    w.approved(
+        w.commune,
+        "hnd",
+        "2025",
+        {"members": "1550", "members_studied": "1500"},
+        clerk=w.clerk,
+        approver=w.approver,
+    )
+    rows = {
+        r.part.code: r
+        for r in results_read(
+            w.resolution,
+            units=[w.city],
+            period_ids=["2025"],
+            territory=territory_of(w.province, w.city),
+        )
+    }
+    studied = rows["members-studied"]
+    assert (studied.numerator, studied.denominator) == (Decimal(1500), Decimal(1550))
+    assert rows["district-political"].status == Status.NOT_APPLICABLE
