@@ -240,7 +240,8 @@ def narrative_build(
         .values_list("level", "n")
     )
     territory = {
-        "unit": f"{unit.name} (cũ)" if report.former else unit.name,
+        # Former is the territory of an older version; a unit presenting it is today's.
+        "unit": f"{unit.name} (cũ)" if report.former and not area.is_carried else unit.name,
         "districts": fmt_count(under.get(2, 0)),
         "communes": fmt_count(under.get(3, 0)),
         "hamlets": fmt_count(under.get(4, 0)),

@@ -147,3 +147,24 @@ def test_a_commune_that_also_took_over_land_from_outside_says_it_is_counted_whol
     rows = {(r.unit_code, r.period): r for r in report.figures}
     assert (rows[("70001", "2021")].numerator, rows[("70001", "2021")].denominator) == (950, 1000)
     assert (rows[("70001", "2026")].numerator, rows[("70001", "2026")].denominator) == (1580, 1600)
+
+
+def test_a_commune_s_report_does_not_call_the_new_commune_former(reform_world):
+    """The report names the resolution's territory as former; the new commune that took
+    it over is today's unit: "Xã Phú An Bình có …", never "Xã Phú An Bình (cũ)"."""
+    from danvan.datasets.models import DataElement, DataSet
+    from danvan.datasets.queries import EntryForm, period_get
+    from danvan.datasets.services import data_value_save
+    from danvan.reports.exporter import report_build
+
+    w = reform_world
+    _commune_2026(w)
+    form = EntryForm(DataSet.objects.get(code="nq06-unit"), w.commune, None, period_get("2026"))
+    households = DataElement.objects.get(code="households")
+    data_value_save(actor=w.clerk, form=form, element=households, raw="4200")
+    report = report_build(
+        resolution=w.resolution, unit=w.commune, period=period_get("2026"), charts=False
+    )
+    text = "\n".join(getattr(block, "text", "") for block in report.body)
+    assert f"{w.commune.name} có" in text
+    assert f"{w.commune.name} (cũ)" not in text
