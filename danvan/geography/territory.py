@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 
 from django.utils.translation import gettext as _
@@ -47,6 +48,13 @@ class Territory:
     whole: bool = True
     # `unit` itself took over part of the territory (a new commune).
     took_over: bool = False
+    # `unit` itself received figures of the territory (the city from the old province,
+    # a commune from old communes); a unit that did not (a new province holding a commune
+    # that took over a part) has no figures of the territory at its own level.
+    itself: bool = True
+    # For a part of the territory, the carry links that bring it to `unit`'s subtree:
+    # (old unit, level of the unit it went to, share, estimated).
+    carried: list[tuple[int, int, Decimal, bool]] = field(default_factory=list, repr=False)
 
     # For a part of the territory: the old units it took over (their own values).
     _sources: list[tuple[AdministrativeUnit, bool]] = field(default_factory=list, repr=False)
@@ -59,6 +67,12 @@ class Territory:
     @cached_property
     def version(self) -> HierarchyVersion:
         return self.unit.version
+
+    def shares_before(self, period_end: datetime.date) -> bool:
+        """A period before the presentation version whose figures are the shares carried
+        from the territory's old units to `unit`'s subtree (`carried`), not sums: `unit`
+        holds only part of the territory."""
+        return self.is_carried and not self.whole and not self.in_presentation(period_end)
 
     def in_presentation(self, period_end: datetime.date) -> bool:
         """A period ending on `period_end` is reported in the presentation unit's version
@@ -77,11 +91,18 @@ class Territory:
         if not self.is_carried:
             return [(self.unit.pk, level)]
         if level == self.unit.level:
-            return [(self.unit.pk, level)]
+            return [(self.unit.pk, level)] if self.itself else []
         found = [(unit.pk, level) for unit in self.takers if unit.level <= level]
         if self.took_over:
             found.append((self.unit.pk, level))
         return found
+
+    def coverage_members(self, level: int, period_end: datetime.date) -> list[int]:
+        """Unit ids whose coverage at `level` is the territory's: for part of it before
+        the reform, the old units whose shares it reads; otherwise `members`."""
+        if self.shares_before(period_end):
+            return sorted({source for source, at, _w, _e in self.carried if at == level})
+        return [unit_id for unit_id, _level in self.members(level, period_end)]
 
     def reads(self, levels: set[int], period_ends: dict[str, datetime.date]) -> set[int]:
         """Every unit id whose figures the territory reads for these levels and periods."""
@@ -118,7 +139,8 @@ class Territory:
             return [(self.scope, True)]
         if not self.is_carried:
             return [(self.unit, True)]
-        return [(self.unit, False), *((unit, True) for unit in self.takers)]
+        own = [(self.unit, not self.takers)] if self.itself else []
+        return [*own, *((unit, True) for unit in self.takers)]
 
 
 def territory_of(scope: AdministrativeUnit, unit: AdministrativeUnit) -> Territory:
@@ -140,15 +162,17 @@ def territory_of(scope: AdministrativeUnit, unit: AdministrativeUnit) -> Territo
     links = UnitCarry.objects.filter(
         target__version_id=unit.version_id,
         target__path__startswith=unit.path,
-    ).values_list("target_id", "source_id", "source__path")
+    ).values_list("target_id", "source_id", "source__path", "target__level", "weight", "estimated")
     inside: set[int] = set()
     outside: set[int] = set()
     taken_from: set[int] = set()
     source_paths = scope.path
-    for target_id, source_id, source_path in links:
+    carried: list[tuple[int, int, Decimal, bool]] = []
+    for target_id, source_id, source_path, target_level, weight, estimated in links:
         if source_path.startswith(source_paths):
             inside.add(target_id)
             taken_from.add(source_id)
+            carried.append((source_id, target_level, weight, estimated))
         else:
             outside.add(target_id)
     # Does `unit` hold every unit of its version that took over part of the territory?
@@ -172,15 +196,19 @@ def territory_of(scope: AdministrativeUnit, unit: AdministrativeUnit) -> Territo
             % {"version": unit.version, "unit": unit, "scope": scope}
         )
     takers = list(AdministrativeUnit.objects.filter(pk__in=inside).order_by("path"))
+    took_over = itself and not inside
     territory = Territory(
         scope=scope,
         unit=unit,
         takers=takers,
-        partly_outside=[t for t in takers if t.pk in outside],
+        # A commune that is itself the one taker is counted whole as well.
+        partly_outside=[t for t in ([unit] if took_over else takers) if t.pk in outside],
         whole=not elsewhere,
-        took_over=itself and not inside,
+        took_over=took_over,
+        itself=itself,
     )
     if elsewhere:
+        territory.carried = carried
         territory._sources = [
             (source, True)
             for source in AdministrativeUnit.objects.filter(pk__in=taken_from).order_by("path")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Router, Schema
 
@@ -104,7 +105,15 @@ def results(
             or visible.first()
         )
     else:
-        target_unit = own.filter(code=unit).first() or visible.filter(code=unit).first()
+        # A code both versions use (92, the old and the new Cần Thơ) names the old unit
+        # for a period it existed in, the newer one after it ceased.
+        target_unit = (
+            own.filter(code=unit)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period_row.start_date))
+            .first()
+            or visible.exclude(version_id=chosen.scope_unit.version_id).filter(code=unit).first()
+            or own.filter(code=unit).first()
+        )
     if target_unit is None:
         return 404, {"code": "unit_not_found", "message": f"No unit {unit!r} in your scope."}
     territory = (

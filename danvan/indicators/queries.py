@@ -194,6 +194,22 @@ def part_sources(
         .select_related("element", "unit", "organization_type", "stored_by")
         .order_by("unit__path", "element__code", "organization_type__sort_order", "period_id")
     )
+    if before and territory is not None and territory.whole:
+        # `unit` presents the whole territory: before the reform its figure is the old
+        # units' own sums, also at a level the newer version has no units for (the old
+        # districts) — their figures are listed where they were entered.
+        values = list(
+            DataValue.objects.filter(
+                element__code__in=codes,
+                period_id__in=periods,
+                unit__level=part.level,
+                unit__version_id=territory.scope.version_id,
+                unit__path__startswith=territory.scope.path,
+            )
+            .exclude(unit_id__in=list(carried))
+            .select_related("element", "unit", "organization_type", "stored_by")
+            .order_by("unit__path", "element__code", "organization_type__sort_order", "period_id")
+        )
     unit_ids = {v.unit_id for v in values} | {v.unit_id for v in old_values}
     statuses: dict[tuple[int, int | None, str], str] = {}
     for submission in Submission.objects.filter(

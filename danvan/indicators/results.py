@@ -311,8 +311,21 @@ def _territory_figures(
         basis=basis,
     )
     merged = _Figures(levels=levels, units=[], elements={}, period_ids=set(), basis=basis)
+    shared = _shares_carried(
+        territory,
+        levels=levels,
+        elements=elements,
+        period_ids={p for p, end in ends.items() if territory.shares_before(end)},
+        basis=basis,
+    )
     for level in levels:
         for period_id, end in ends.items():
+            if territory.shares_before(end):
+                if found := shared.by_key.get((level, territory.unit.pk, period_id)):
+                    merged.by_key[(level, territory.unit.pk, period_id)] = found
+                if codes := shared.estimated.get((level, territory.unit.pk, period_id)):
+                    merged.estimated[(level, territory.unit.pk, period_id)] = codes
+                continue
             total: Figures = {}
             estimated: set[str] = set()
             for unit_id, at in territory.members(level, end):
@@ -326,6 +339,51 @@ def _territory_figures(
     return merged
 
 
+def _shares_carried(
+    territory: Territory,
+    *,
+    levels: set[int],
+    elements: dict[int, DataElement],
+    period_ids: set[str],
+    basis: str,
+) -> _Figures:
+    """Part of a territory before the presentation version, as the figures of its
+    presentation unit: each old unit's own values (those `basis` counts) times its share,
+    for every carry link from the territory to a unit at or under the presentation unit,
+    at the level of the unit they went to — as the sums carry them, but never the figures
+    a taker also received from outside the territory."""
+    merged = _Figures(levels=levels, units=[], elements={}, period_ids=set(), basis=basis)
+    links: dict[int, list[tuple[int, Decimal, bool]]] = defaultdict(list)
+    for source_id, level, weight, estimated in territory.carried:
+        if level in levels:
+            links[source_id].append((level, weight, estimated))
+    wanted = {pk: e for pk, e in elements.items() if e.aggregation != DataElement.Aggregation.NONE}
+    if not links or not wanted or not period_ids:
+        return merged
+    options = dict(OrganizationType.objects.values_list("pk", "code"))
+    totals: dict[tuple[int, str], dict[Key, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    counts: dict[tuple[int, str], dict[Key, int]] = defaultdict(lambda: defaultdict(int))
+    for unit_id, period_id, element_id, option_id, value in _own_values(
+        list(links), period_ids, list(wanted), basis
+    ):
+        key = (wanted[element_id].code, options.get(option_id or 0))
+        for level, weight, estimated in links[unit_id]:
+            totals[(level, period_id)][key] += Decimal(value) * weight
+            counts[(level, period_id)][key] += 1
+            if estimated:
+                merged.estimated[(level, territory.unit.pk, period_id)].add(key[0])
+    average = DataElement.Aggregation.AVERAGE
+    codes = {e.code: e for e in wanted.values()}
+    for (level, period_id), figures in totals.items():
+        merged.by_key[(level, territory.unit.pk, period_id)] = {
+            key: value / counts[(level, period_id)][key]
+            if codes[key[0]].aggregation == average
+            else value
+            for key, value in figures.items()
+        }
+    return merged
+
+
 def _territory_coverage(
     territory: Territory,
     levels: set[int],
@@ -334,14 +392,20 @@ def _territory_coverage(
 ) -> dict[tuple[int, int, str], Coverage]:
     """The coverage of the units that make the territory, added up."""
     ends = _period_ends(period_ids)
-    units = list(AdministrativeUnit.objects.filter(pk__in=territory.reads(levels, ends)))
+    read = {
+        unit_id
+        for level in levels
+        for end in ends.values()
+        for unit_id in territory.coverage_members(level, end)
+    }
+    units = list(AdministrativeUnit.objects.filter(pk__in=read))
     inner = coverage_read(units, levels, period_ids, data_sets)
     found: dict[tuple[int, int, str], Coverage] = {}
     for level in levels:
         for period_id, end in ends.items():
             parts = [
                 inner[(level, unit_id, period_id)]
-                for unit_id, _at in territory.members(level, end)
+                for unit_id in territory.coverage_members(level, end)
                 if (level, unit_id, period_id) in inner
             ]
             if parts:

@@ -18,6 +18,7 @@ from danvan.geography.territory import Territory, TerritoryError, territory_of, 
 from danvan.indicators.charts import progress_spec
 from danvan.indicators.models import IndicatorPart, Resolution
 from danvan.indicators.queries import (
+    SourceRow,
     children_ranked,
     dashboard_blocks,
     latest_period_with_results,
@@ -188,7 +189,17 @@ def drill_down(request: HttpRequest, slug: str, part: str) -> HttpResponse:
         .filter(level=chosen.level)
         .values_list("pk", flat=True)
     )
-    rows = [r for r in rows if (r.carried_to or r.value.unit).pk in visible]
+
+    def in_scope(row: SourceRow) -> bool:
+        if row.carried_to is not None:
+            return row.carried_to.pk in visible
+        if territory is not None and row.value.unit.version_id == territory.scope.version_id:
+            # An old unit's own figure: listed only when `unit`, in the user's scope,
+            # holds the whole territory it belongs to.
+            return territory.whole and row.value.unit.path.startswith(territory.scope.path)
+        return row.value.unit.pk in visible
+
+    rows = [r for r in rows if in_scope(r)]
     user = request.user
     organization_type_id = getattr(user, "organization_type_id", None)
     if organization_type_id is not None:

@@ -500,10 +500,24 @@ def _territory_note(area: Territory, period: Period) -> str:
         return ""
     start = area.version.valid_from
     since = fmt_date(start) if start else ""
+    if area.whole:
+        before = f"của {area.scope.name} và các đơn vị trực thuộc khi đó"
+    else:
+        # Part of the territory: what came to the unit from the old units it took over.
+        sources = ", ".join(f"{source.name} (cũ)" for source, _below in area._sources)
+        before = f"chuyển về {area.unit.name} từ {sources} theo tỷ lệ tiếp nhận"
+    if area.took_over:
+        after = f"của {area.unit.name}, đơn vị tiếp nhận địa bàn {area.scope.name} (cũ)"
+        if area.partly_outside:
+            after += f" và cả địa bàn ngoài {area.scope.name} (cũ), được tính toàn bộ"
+        return (
+            f"Số liệu các năm trước ngày {since} là số liệu {before}; từ ngày {since} là số "
+            f"liệu {after}."
+        )
     note = (
-        f"Số liệu các năm trước ngày {since} là số liệu của {area.scope.name} và các đơn vị "
-        f"trực thuộc khi đó; từ ngày {since} là số liệu của {fmt_count(len(area.takers))} "
-        f"đơn vị cấp xã của {area.unit.name} tiếp nhận địa bàn {area.scope.name} (cũ)"
+        f"Số liệu các năm trước ngày {since} là số liệu {before}; từ ngày {since} là số liệu "
+        f"của {fmt_count(len(area.takers))} đơn vị cấp xã của {area.unit.name} tiếp nhận "
+        f"địa bàn {area.scope.name} (cũ)"
     )
     if area.partly_outside:
         names = ", ".join(u.name for u in area.partly_outside)

@@ -247,7 +247,8 @@ def narrative_build(
         .values_list("level", "n")
     )
     territory = {
-        "unit": f"{unit.name} (cũ)" if report.former else unit.name,
+        # Former is the territory of an older version; a unit presenting it is today's.
+        "unit": f"{unit.name} (cũ)" if report.former and not area.is_carried else unit.name,
         "districts": fmt_count(under.get(2, 0)),
         "communes": fmt_count(under.get(3, 0)),
         "hamlets": fmt_count(under.get(4, 0)),
@@ -255,7 +256,7 @@ def narrative_build(
         "households": count("households", this_year),
     }
     key = {1: "territory_province", 2: "territory_district"}.get(unit.level, "territory_commune")
-    if area.is_carried:
+    if area.is_carried and not area.took_over:
         # The former territory in the newer units: how many took it over, and since when.
         start = area.version.valid_from
         partly = (

@@ -238,3 +238,64 @@ def test_an_organization_restricted_user_changes_nothing_of_another_organization
 
     assert failures == []
     assert _snapshot(DataValue, DataValueAudit, Submission, SubmissionEvent, UserModel) == before
+
+
+def test_a_commune_that_took_over_nothing_reaches_no_former_territory_through_any_url(
+    client, reform_world
+):
+    """Across the 2025 reform: a user of a new commune of the city that took over no part
+    of old Tỉnh Sông Hậu walks every URL with the ids and codes of the old units, of the
+    new commune that took them over and of the city, and the inherited resolution's
+    slug, number and periods: nothing names the former territory or its taker, nothing
+    fails, nothing changes."""
+    from danvan.accounts.models import User
+    from danvan.datasets.models import DataValue, DataValueAudit, Submission, SubmissionEvent
+    from danvan.geography.models import AdministrativeUnit
+
+    w = reform_world
+    other = AdministrativeUnit.objects.create(
+        version=w.newer,
+        code="70002",
+        name="Xã Tân Lập",
+        kind=AdministrativeUnit.Kind.COMMUNE,
+        level=AdministrativeUnit.Level.COMMUNE,
+        parent=w.city,
+        valid_from=w.newer.valid_from,
+    )
+    intruder = user_create(
+        actor=None,
+        username="tanlap.analyst",
+        password="pw-for-tests-1",
+        role=User.Role.BOARD_ANALYST,
+        home_unit=other,
+    )
+    client.force_login(intruder)
+    named = {**NAMED, "slug": w.resolution.slug}
+    units = [w.commune, w.commune_a, w.district, w.province]
+    foreign = [u.pk for u in units]
+    secrets = ("Phú An", "Phú Bình", "Phú Mỹ", "Sông Hậu")
+    leaks = []
+    before = _snapshot(DataValue, DataValueAudit, Submission, SubmissionEvent)
+
+    for route in sorted(set(_routes())):
+        if "logout" in route or "setlang" in route or route.startswith("admin/"):
+            continue
+        targets = foreign if CONVERTER.search(route) else [foreign[0]]
+        for pk, unit in zip(targets, units, strict=False):
+            url = "/" + CONVERTER.sub(lambda m: named.get(m["name"], str(pk)), route)  # noqa: B023
+            for ident in (pk, unit.code):
+                query = {
+                    "resolution": w.resolution.number,
+                    "period": "2021",
+                    "unit": ident,
+                    "part": "members-studied",
+                    "children": "true",
+                }
+                for method in (client.get, client.post):
+                    response = method(url, query, follow=False)
+                    body = response.content.decode(errors="replace")
+                    if response.status_code >= 500 or any(name in body for name in secrets):
+                        leaks.append((method.__name__, url, ident, response.status_code))
+
+    assert leaks == []
+    assert _snapshot(DataValue, DataValueAudit, Submission, SubmissionEvent) == before

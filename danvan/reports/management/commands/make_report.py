@@ -113,8 +113,8 @@ class Command(BaseCommand):
             units = AdministrativeUnit.objects.filter(
                 pk__in=territory_units(resolution.scope_unit)
             ).filter(pk__in=visible.values("pk"))
-            unit = _newest(units, options["unit"], resolution.scope_unit)
             period = self._period(options["period"])
+            unit = _newest(units, options["unit"], resolution.scope_unit, period)
             baseline = self._period(options["baseline"]) if options["baseline"] else None
             midterm = self._period(options["midterm"]) if options["midterm"] else None
             day = datetime.date.fromisoformat(options["date"]) if options["date"] else None
@@ -215,15 +215,22 @@ class Command(BaseCommand):
 
 
 def _newest(
-    units: QuerySet[AdministrativeUnit], text: str, scope: AdministrativeUnit
+    units: QuerySet[AdministrativeUnit], text: str, scope: AdministrativeUnit, period: Period
 ) -> AdministrativeUnit:
-    """The unit named `text`: in the resolution's own version first, otherwise in the newest
-    version that presents its territory (code 92 is both the old and the new Cần Thơ)."""
+    """The unit named `text`: in the resolution's own version first, unless that unit had
+    ceased before `period` (then it is refused, naming its successors, if no other has
+    that code or name); otherwise in the newest version that presents its territory (code
+    92 is both the old and the new Cần Thơ: the old one for 2021, the new one for 2026)."""
     own = units.filter(version_id=scope.version_id)
+    ceased: AdministrativeUnit | None = None
     try:
-        return unit_lookup(own, text)
+        found = unit_lookup(own, text)
     except ReportError:
         pass
+    else:
+        if found.valid_to is None or found.valid_to >= period.start_date:
+            return found
+        ceased = found
     for version_id in (
         units.exclude(version_id=scope.version_id)
         .order_by("-version__valid_from")
@@ -234,4 +241,4 @@ def _newest(
             return unit_lookup(units.filter(version_id=version_id), text)
         except ReportError:
             continue
-    return unit_lookup(own, text)
+    return ceased or unit_lookup(own, text)
