@@ -10,8 +10,9 @@ districts and communes, and their figures) gets a newer hierarchy version, valid
 - the old communes of each new province, in path order, merged 3, 3, 2, … into new
   communes directly under the province; every tenth old commune (the fifth of each ten)
   is split in two with equal shares (0,5 to its group's new commune, 0,5 to the next
-  one: `share_basis = equal`, an estimate), the others go whole. Old districts have no
-  successor: the level ends.
+  one: `share_basis = equal`, an estimate), every fiftieth in three (0,3333 each, as the
+  loader rounds equal shares to 4 decimals, so 0,0001 of it goes nowhere), the others go
+  whole. Old districts have no successor: the level ends.
 
 Measured in the same run, each step in a fresh process, with the 1-minute load average
 before and after it and a fixed pure-Python loop (the yardstick of `bench_checker.py`)
@@ -50,7 +51,7 @@ import statistics
 import subprocess
 import sys
 import time
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import urlparse
 
@@ -61,9 +62,21 @@ VERSION = "bench-34"
 VALID_FROM = "2025-07-01"
 PROVINCE_GROUPS = [3, 2, 1, 2, 1, 2]  # cycled: 34 groups of the 63 provinces
 COMMUNE_GROUPS = [3, 3, 2]  # cycled within each new province
-SPLIT_EVERY, SPLIT_AT = 10, 4  # the old commune at position 4, 14, 24, … is split in two
+# Within each new province, the old commune at position 4, 14, 24, … is split in two, and
+# the one at 49, 99, … in three (equal shares of 4 decimals: 0,3333 each).
+SPLIT_EVERY, SPLIT_AT = 10, 4
+THIRDS_EVERY, THIRDS_AT = 50, 49
 SUMMED = "bench_e01"  # a summed (flow) element reported by communes
-HALF = Decimal("0.5000")
+
+
+def _ways(position: int, left: int) -> int:
+    """Into how many new communes the old commune at `position` goes (`left`: new communes
+    from its own to the province's last)."""
+    if position % THIRDS_EVERY == THIRDS_AT and left >= 3:
+        return 3
+    if position % SPLIT_EVERY == SPLIT_AT and left >= 2:
+        return 2
+    return 1
 
 
 def _yardstick_python(runs: int = 5) -> float:
@@ -174,14 +187,14 @@ def step_prepare(args: argparse.Namespace) -> dict[str, Any]:
             new_communes += made
             communes_by_province.append((chunks, made))
         AdministrativeUnit.objects.bulk_create(new_communes, batch_size=2000)
-        split = 0
+        split = {2: 0, 3: 0}
         for chunks, made in communes_by_province:
             position = 0
             for index, chunk in enumerate(chunks):
                 for old in chunk:
-                    halves = position % SPLIT_EVERY == SPLIT_AT and index + 1 < len(made)
+                    ways = _ways(position, len(made) - index)
                     position += 1
-                    if not halves:
+                    if ways == 1:
                         links.append(
                             UnitSuccession(
                                 predecessor=old,
@@ -191,16 +204,19 @@ def step_prepare(args: argparse.Namespace) -> dict[str, Any]:
                             )
                         )
                         continue
-                    split += 1
-                    for successor, main in ((made[index], True), (made[index + 1], False)):
+                    split[ways] += 1
+                    # As the loader stores the package's equal shares: 4 decimals, so a
+                    # split in three carries 0,9999 of the old commune.
+                    share = (Decimal(1) / ways).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+                    for k in range(ways):
                         links.append(
                             UnitSuccession(
                                 predecessor=old,
-                                successor=successor,
-                                share=HALF,
+                                successor=made[index + k],
+                                share=share,
                                 share_basis=UnitSuccession.ShareBasis.EQUAL,
                                 is_partial=True,
-                                is_main_successor=main,
+                                is_main_successor=k == 0,
                                 effective_date=VALID_FROM,
                                 source="benchmark",
                             )
@@ -216,7 +232,8 @@ def step_prepare(args: argparse.Namespace) -> dict[str, Any]:
         "new_provinces": len(provinces),
         "old_communes": sum(len(c) for chunks, _ in communes_by_province for c in chunks),
         "new_communes": len(new_communes),
-        "old_communes_split_in_two": split,
+        "old_communes_split_in_two": split[2],
+        "old_communes_split_in_three": split[3],
         "succession_links": len(links),
     }
 
@@ -348,6 +365,41 @@ def _conservation() -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in rows]
 
 
+def _rolled_rows() -> tuple[int, int]:
+    """Rows the roll-up reads (each value once per unit it is added to), without and with
+    the carry links: what the two rebuilds differ by."""
+    from django.db import connection
+
+    sql = """
+    WITH per_unit AS (
+      SELECT dv.unit_id, count(*) AS n FROM datasets_datavalue dv
+      JOIN datasets_dataelement e ON e.id = dv.element_id AND e.aggregation <> 'none'
+      GROUP BY dv.unit_id
+    ),
+    ancestors AS (
+      SELECT u.id, (u.parent_id IS NOT NULL)::int + (p.parent_id IS NOT NULL)::int
+                   + (q.parent_id IS NOT NULL)::int AS k
+      FROM geography_administrativeunit u
+      LEFT JOIN geography_administrativeunit p ON p.id = u.parent_id
+      LEFT JOIN geography_administrativeunit q ON q.id = p.parent_id
+    ),
+    carried AS (
+      SELECT c.source_id, count(*) + count(t.parent_id) + count(p.parent_id) AS k
+      FROM geography_unitcarry c
+      JOIN geography_administrativeunit t ON t.id = c.target_id
+      LEFT JOIN geography_administrativeunit p ON p.id = t.parent_id
+      GROUP BY c.source_id
+    )
+    SELECT sum(v.n * a.k), sum(v.n * (a.k + COALESCE(c.k, 0)))
+    FROM per_unit v JOIN ancestors a ON a.id = v.unit_id
+    LEFT JOIN carried c ON c.source_id = v.unit_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        plain, carried = cursor.fetchone()
+    return int(plain), int(carried)
+
+
 def step_check(args: argparse.Namespace) -> dict[str, Any]:
     from django.db import transaction
 
@@ -366,7 +418,7 @@ def step_check(args: argparse.Namespace) -> dict[str, Any]:
     for line in periods:
         new, old = line["new_entered"] or 0, line["old_entered"] or 0
         # Old provinces hold exactly the values; the new ones what the shares give; the
-        # two differ by no more than the shares' rounding (nothing with halves).
+        # two differ by no more than the shares' rounding (the communes split in three).
         assert old == line["values_total"], line
         assert (new - line["values_by_shares"]).quantize(places) == 0, line
         assert abs(new - old) <= line["tolerance"], line
@@ -375,7 +427,10 @@ def step_check(args: argparse.Namespace) -> dict[str, Any]:
         ), line
     # The split communes' figures reached the new provinces marked as estimated.
     assert sum(line["new_estimated_count"] or 0 for line in periods) > 0, periods
+    plain_rows, carried_rows = _rolled_rows()
     return {
+        "rolled_rows_plain": plain_rows,
+        "rolled_rows_carried": carried_rows,
         "sums_differing": len(differences),
         "seconds": round(check_seconds, 1),
         "conservative": True,
@@ -416,11 +471,24 @@ def _summary(report: dict[str, Any]) -> dict[str, Any]:
         "plain_seconds": round(plain, 2),
         "carried_seconds": round(carried, 2),
         "carried_to_plain": round(carried / plain, 2),
+        # Each pair ran one after the other, at about the same load.
+        "carried_to_plain_per_pair": [
+            round(b["seconds"] / a["seconds"], 2)
+            for a, b in zip(report["plain"], report["carried"], strict=True)
+        ],
         "rows_plain": report["plain"][-1]["rows"],
         "rows_carried": report["carried"][-1]["rows"],
     }
     sql = report.get("yardstick_sql", {}).get("seconds")
     if sql:
+        # Without carry links the rebuild is exactly the yardstick's roll-up.
+        figures = (
+            "groups",
+            *(k for k in report["yardstick_sql"] if k.endswith(("_total", "_count"))),
+        )
+        summary["plain_equals_yardstick_sql"] = all(
+            str(report["plain"][-1][k]) == str(report["yardstick_sql"][k]) for k in figures
+        )
         summary["plain_to_yardstick_sql"] = round(plain / sql, 2)
         summary["carried_to_yardstick_sql"] = round(carried / sql, 2)
     python = statistics.median(
@@ -430,6 +498,9 @@ def _summary(report: dict[str, Any]) -> dict[str, Any]:
     summary["plain_to_yardstick_python"] = round(plain / python, 1)
     summary["carried_to_yardstick_python"] = round(carried / python, 1)
     if "check" in report:
+        summary["rolled_rows_carried_to_plain"] = round(
+            report["check"]["rolled_rows_carried"] / report["check"]["rolled_rows_plain"], 2
+        )
         summary["sums_equal_a_rebuild"] = report["check"]["sums_differing"] == 0
         summary["conservative"] = report["check"]["conservative"]
     return summary
