@@ -17,7 +17,7 @@ SERVE_ENV = DATABASE_URL=$(SERVE_DATABASE_URL) DANVAN_SECRET_KEY=$$(cat var/secr
 	DANVAN_TASKS_BACKEND=django_tasks_db.DatabaseBackend DANVAN_SSL_REDIRECT=0 \
 	DANVAN_HSTS_SECONDS=0 DANVAN_SECURE_COOKIES=0
 
-.PHONY: demo demo-db test test-sqlite test-postgres test-browser lint format bench bench-checker \
+.PHONY: demo demo-db test test-sqlite test-postgres test-browser lint format bench bench-checker bench-carrying \
 	install messages \
 	serve serve-db serve-demo-data backup restore
 
@@ -62,6 +62,13 @@ bench: bench-checker
 
 bench-checker: install
 	$(UV) run --frozen python benchmarks/bench_checker.py
+
+# Carrying the national benchmark's legacy history onto 34 provinces (issue 12), against
+# the same roll-up without carrying; needs a copy of the national benchmark's database
+# (benchmarks/README.md). `make bench-carrying BENCH_CARRY_DATABASE_URL=…`
+BENCH_CARRY_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/danvan_bench_carry
+bench-carrying: install
+	$(UV) run --frozen python benchmarks/bench_carrying.py --database-url $(BENCH_CARRY_DATABASE_URL)
 
 var/secret-key:
 	mkdir -p var
