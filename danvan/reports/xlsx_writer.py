@@ -164,7 +164,8 @@ def _status_marks(book: Workbook, report: Report) -> None:
     else:
         book.properties.category = DRAFT_MARK
         annex = book.worksheets[0]
-        cell = annex.cell(1, 6, DRAFT_MARK)
+        # Beside the title, right of the annex's columns (six with a mid-term column).
+        cell = annex.cell(1, annex.max_column + 1, DRAFT_MARK)
         cell.font = Font(name=FONT, bold=True, size=16, color="C00000")
 
 
