@@ -251,9 +251,10 @@ class _Context:
         self.periods: dict[str, Period | str] = {}
         self.period_index: dict[str, int] = {}
         self.forms: dict[tuple[int, int, int, str], list[DataSet] | str] = {}
-        self.seen: set[int] = set()  # every figure met so far: the duplicate index
         self.touched: set[tuple[int, str, int, int | None]] = set()
         self.form_rows: dict[tuple[int, str, int, int | None], int] = {}
+        # Whether a unit or body existed for a form's period: once per form, not per row.
+        self.validity: dict[tuple[int, str, int, int], str | None] = {}
         self.hasher = hashlib.sha256()
 
     def data_set_restrict(self, code: str) -> None:
@@ -621,7 +622,10 @@ def _check(ctx: _Context, row: RawRow, summary: ImportSummary) -> _Checked | Non
     if isinstance(forms, str):
         summary.reject(row, "not_in_form", forms)
         return None
-    problem = validity_problem(forms[0], period, unit, organization)
+    validity_key = (forms[0].id, period.id, unit.id, organization.id if organization else 0)
+    if validity_key not in ctx.validity:
+        ctx.validity[validity_key] = validity_problem(forms[0], period, unit, organization)
+    problem = ctx.validity[validity_key]
     if problem:
         summary.reject(row, "outside_validity", problem)
         return None
@@ -676,7 +680,7 @@ class _Stage:
                 f"period_id VARCHAR(16) NOT NULL, value {number}, comment TEXT, "
                 f"action VARCHAR(1) NOT NULL, value_id BIGINT, old_value {number}, "
                 "old_revision INTEGER NOT NULL, "
-                "PRIMARY KEY (unit_id, period_id, element_id, opt))"
+                "PRIMARY KEY (period_id, unit_id, element_id, opt))"
             )
         self.insert_sql = (
             f"INSERT INTO {self.TABLE} ({', '.join(self.COLUMNS)}) "
