@@ -744,6 +744,9 @@ class _Stage:
         with connection.cursor() as cursor:
             if self.postgres:
                 cursor.execute("SET LOCAL jit = off")  # short statements: compiling costs more
+                # A temporary table has no statistics until asked: the merge and the sums
+                # join it, and are planned from them.
+                cursor.execute(f"ANALYZE {self.TABLE}")
             for has_option in (True, False):
                 columns = ["element_id", "organization_type_id", "unit_id", "period_id"]
                 if not has_option:
