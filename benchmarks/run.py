@@ -285,7 +285,9 @@ def _measure(engine: str, fmt: str, count: int, folder: Path) -> dict[str, objec
         import pstats
 
         profiler.disable()
-        pstats.Stats(profiler, stream=sys.stderr).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(35)
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats(
+            os.environ.get("BENCH_PROFILE_SORT", "cumulative")
+        ).print_stats(35)
     assert summary.applied and summary.new == count, (summary.new, summary.rejections[:3])
 
     started = time.perf_counter()
