@@ -59,6 +59,7 @@ from danvan.organizations.models import Organization, OrganizationType
 
 CHUNK_SIZE = 5000
 MAX_REPORTED = 1000  # rejected rows and rule findings kept for the preview
+RULE_UNITS = 200  # units whose figures the validation rules read at a time
 DEFAULT_OPTIONS = frozenset({"", "default", "HllvX50cXC0"})  # DHIS2's default combo uid
 DEFAULT_VERSION = "vn-legacy"
 LOCKED = (Submission.Status.SUBMITTED, Submission.Status.APPROVED)
@@ -784,7 +785,7 @@ class _Stage:
                 "SELECT element_id, organization_type_id, unit_id, period_id, "
                 "CASE action WHEN 'n' THEN %s WHEN 'u' THEN %s ELSE %s END, "
                 f"{self._cast('old_value')}, {self._cast('value')}, comment, %s, %s, %s, %s "
-                f"FROM {self.TABLE} WHERE action <> '' ORDER BY line",
+                f"FROM {self.TABLE} WHERE action <> ''",
                 [
                     DataValueAudit.Action.CREATE,
                     DataValueAudit.Action.UPDATE,
@@ -1001,8 +1002,10 @@ def _rules_check(ctx: _Context, summary: ImportSummary) -> None:
         if not rules or not named:
             continue
         unit_ids = sorted(units)
-        for start in range(0, len(unit_ids), 2000):
-            batch = unit_ids[start : start + 2000]
+        # The figures of a batch of units are held at once: a few hundred units keep
+        # that small whatever the size of the file.
+        for start in range(0, len(unit_ids), RULE_UNITS):
+            batch = unit_ids[start : start + RULE_UNITS]
             codes = dict(AdministrativeUnit.objects.filter(pk__in=batch).values_list("pk", "code"))
             rows = DataValue.objects.filter(
                 period_id=period_id, unit_id__in=batch, element__code__in=named
