@@ -252,8 +252,9 @@ class _Context:
         self.periods: dict[str, Period | str] = {}
         self.period_index: dict[str, int] = {}
         self.forms: dict[tuple[int, int, int, str], list[DataSet] | str] = {}
-        self.touched: set[tuple[int, str, int, int | None]] = set()
-        self.form_rows: dict[tuple[int, str, int, int | None], int] = {}
+        # Forms a change reaches besides the first form of its figure (an element placed
+        # in several forms): rare, so held here; the rest are counted in the staging table.
+        self.touched_extra: set[tuple[int, str, int, int | None]] = set()
         # Whether a unit or body existed for a form's period: once per form, not per row.
         self.validity: dict[tuple[int, str, int, int], str | None] = {}
         self.hasher = hashlib.sha256()
@@ -625,6 +626,8 @@ def _check(ctx: _Context, row: RawRow, summary: ImportSummary) -> _Checked | Non
         return None
     validity_key = (forms[0].id, period.id, unit.id, organization.id if organization else 0)
     if validity_key not in ctx.validity:
+        if len(ctx.validity) >= 20_000:  # bounded: files come unit by unit
+            ctx.validity.clear()
         ctx.validity[validity_key] = validity_problem(forms[0], period, unit, organization)
     problem = ctx.validity[validity_key]
     if problem:
@@ -659,8 +662,9 @@ class _Stage:
     # action: n new, u changed, d deleted, "" nothing to write (unchanged, ignored delete)
     COLUMNS = (
         "line", "element_id", "opt", "organization_type_id", "unit_id", "period_id", "value",
-        "comment", "action", "value_id", "old_value", "old_revision",
+        "comment", "action", "value_id", "old_value", "old_revision", "data_set_id",
     )  # fmt: skip
+    FORMS = "danvan_import_forms"
 
     def __init__(self, actor: User, remote_address: str | None) -> None:
         self.actor_id = actor.id
@@ -680,9 +684,10 @@ class _Stage:
                 "organization_type_id BIGINT, unit_id BIGINT NOT NULL, "
                 f"period_id VARCHAR(16) NOT NULL, value {number}, comment TEXT, "
                 f"action VARCHAR(1) NOT NULL, value_id BIGINT, old_value {number}, "
-                "old_revision INTEGER NOT NULL, "
+                "old_revision INTEGER NOT NULL, data_set_id BIGINT NOT NULL, "
                 "PRIMARY KEY (period_id, unit_id, element_id, opt))"
             )
+            cursor.execute(f"DROP TABLE IF EXISTS {self.FORMS}")
         self.insert_sql = (
             f"INSERT INTO {self.TABLE} ({', '.join(self.COLUMNS)}) "
             f"VALUES ({', '.join(['%s'] * len(self.COLUMNS))})"
@@ -797,6 +802,49 @@ class _Stage:
                 ],
             )
 
+    def forms_count(self) -> None:
+        """The forms the file writes to (the first form of each figure), with the number
+        of its rows and whether any changes: one row each, keyed for paging."""
+        temporary = "TEMPORARY TABLE" if self.postgres else "TEMP TABLE"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE {temporary} {self.FORMS} (data_set_id BIGINT NOT NULL, "
+                "period_id VARCHAR(16) NOT NULL, unit_id BIGINT NOT NULL, opt BIGINT NOT NULL, "
+                "rows_count INTEGER NOT NULL, changes INTEGER NOT NULL, "
+                "PRIMARY KEY (data_set_id, period_id, unit_id, opt))"
+            )
+            cursor.execute(
+                f"INSERT INTO {self.FORMS} SELECT data_set_id, period_id, unit_id, opt, "
+                "COUNT(*), SUM(CASE WHEN action <> '' THEN 1 ELSE 0 END) "
+                f"FROM {self.TABLE} GROUP BY data_set_id, period_id, unit_id, opt"
+            )
+
+    def forms(
+        self, *, changed: bool, limit: int | None = None
+    ) -> Iterator[tuple[int, str, int, int | None, int]]:
+        """(data set, period, unit, option or None, rows) of the counted forms, in key order,
+        read a page at a time."""
+        where = "changes > 0" if changed else "1 = 1"
+        after: tuple[Any, ...] = (-1, "", -1, -1)
+        given = 0
+        while limit is None or given < limit:
+            page = RULE_UNITS if limit is None else min(RULE_UNITS, limit - given)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT data_set_id, period_id, unit_id, opt, rows_count "
+                    f"FROM {self.FORMS} WHERE {where} "
+                    "AND (data_set_id, period_id, unit_id, opt) > (%s, %s, %s, %s) "
+                    "ORDER BY data_set_id, period_id, unit_id, opt LIMIT %s",
+                    [*after, page],
+                )
+                rows = cursor.fetchall()
+            if not rows:
+                return
+            for data_set_id, period_id, unit_id, opt, count in rows:
+                yield data_set_id, period_id, unit_id, opt or None, count
+            given += len(rows)
+            after = tuple(rows[-1][:4])
+
     def _cast(self, column: str) -> str:
         # SQLite: the staged text becomes a number as Django's decimal columns store it.
         return column if self.postgres else f"CAST({column} AS NUMERIC)"
@@ -804,6 +852,7 @@ class _Stage:
     def drop(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
+            cursor.execute(f"DROP TABLE IF EXISTS {self.FORMS}")
 
 
 def _process(ctx: _Context, stage: _Stage, rows: list[RawRow], summary: ImportSummary) -> None:
@@ -863,8 +912,6 @@ def _process(ctx: _Context, stage: _Stage, rows: list[RawRow], summary: ImportSu
         ctx.hasher.update(
             f"{item.key}:{item.value}:{item.comment}:{current[1] if current else None}\n".encode()
         )
-        form_key = (item.data_sets[0].id, item.period.id, item.unit.id, option_id)
-        ctx.form_rows[form_key] = ctx.form_rows.get(form_key, 0) + 1
         action = ""
         comment = item.comment
         if item.value is None and current is None:
@@ -908,8 +955,8 @@ def _process(ctx: _Context, stage: _Stage, rows: list[RawRow], summary: ImportSu
             comment = item.comment if item.comment is not None else current[2]
             changed.append(item)
         if action:
-            for data_set in item.data_sets:
-                ctx.touched.add((data_set.id, item.period.id, item.unit.id, option_id))
+            for data_set in item.data_sets[1:]:
+                ctx.touched_extra.add((data_set.id, item.period.id, item.unit.id, option_id))
         # Every first row of a figure is staged, rejected ones too (as nothing to write):
         # a later row giving it again is then a duplicate, as it was before staging.
         staged.append(
@@ -917,7 +964,7 @@ def _process(ctx: _Context, stage: _Stage, rows: list[RawRow], summary: ImportSu
                 item.row.line, item.element.id, option_id or 0, option_id, item.unit.id,
                 item.period.id, stage.number(item.value), comment, action,
                 current[0] if current else None, stage.number(current[1] if current else None),
-                current[3] if current else 0,
+                current[3] if current else 0, item.data_sets[0].id,
             )
         )  # fmt: skip
     summary.new += len(new)
@@ -977,65 +1024,95 @@ def _outliers_check(
             )
 
 
-def _rules_check(ctx: _Context, summary: ImportSummary) -> None:
+def _rules_check(ctx: _Context, stage: _Stage, summary: ImportSummary) -> None:
     """Validation rules of every form the file changes, on the values as they would be.
 
-    The same evaluation as `violations_in`, reading only the figures the rules name.
+    The same evaluation as `violations_in`, reading only the figures the rules name. The
+    forms come from the staging table a page at a time, and the figures of a page's
+    units are held at once: memory stays the same whatever the size of the file.
     """
-    groups: dict[tuple[int, str], dict[int, set[str | None]]] = {}
     option_codes: dict[int | None, str | None] = {t.id: t.code for t in ctx.options.values()}
     option_codes[None] = None
-    for data_set_id, period_id, unit_id, option_id in ctx.touched:
-        groups.setdefault((data_set_id, period_id), {}).setdefault(unit_id, set()).add(
-            option_codes[option_id]
-        )
-    data_sets = {d.id: d for d in DataSet.objects.filter(pk__in={k[0] for k in groups})}
-    for (data_set_id, period_id), units in sorted(groups.items()):
-        data_set = data_sets[data_set_id]
-        rules = rules_for(data_set)
-        named = {
-            ref.code
-            for rule in rules
-            for text in (rule.left, rule.right)
-            for ref in expression_parse(text).refs
-        }
-        if not rules or not named:
+    extra = set(ctx.touched_extra)
+
+    def pages() -> Iterator[list[tuple[int, str, int, int | None]]]:
+        batch: list[tuple[int, str, int, int | None]] = []
+        for data_set_id, period_id, unit_id, option_id, _rows in stage.forms(changed=True):
+            extra.discard((data_set_id, period_id, unit_id, option_id))
+            batch.append((data_set_id, period_id, unit_id, option_id))
+            if len(batch) >= RULE_UNITS:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+        rest = sorted(extra, key=lambda k: (k[0], k[1], k[2], k[3] or 0))
+        for start in range(0, len(rest), RULE_UNITS):
+            yield rest[start : start + RULE_UNITS]
+
+    rules_of: dict[int, tuple[list[Any], set[str]]] = {}
+    for batch in pages():
+        groups: dict[tuple[int, str], dict[int, set[str | None]]] = {}
+        for data_set_id, period_id, unit_id, option_id in batch:
+            groups.setdefault((data_set_id, period_id), {}).setdefault(unit_id, set()).add(
+                option_codes[option_id]
+            )
+        for (data_set_id, period_id), units in sorted(groups.items()):
+            data_set = ctx.data_sets[data_set_id]
+            if data_set_id not in rules_of:
+                rules = list(rules_for(data_set))
+                rules_of[data_set_id] = (
+                    rules,
+                    {
+                        ref.code
+                        for rule in rules
+                        for text in (rule.left, rule.right)
+                        for ref in expression_parse(text).refs
+                    },
+                )
+            rules, named = rules_of[data_set_id]
+            if rules and named:
+                _rules_evaluate(data_set, period_id, units, rules, named, summary)
+
+
+def _rules_evaluate(
+    data_set: DataSet,
+    period_id: str,
+    units: dict[int, set[str | None]],
+    rules: list[Any],
+    named: set[str],
+    summary: ImportSummary,
+) -> None:
+    batch = sorted(units)
+    codes = dict(AdministrativeUnit.objects.filter(pk__in=batch).values_list("pk", "code"))
+    rows = DataValue.objects.filter(
+        period_id=period_id, unit_id__in=batch, element__code__in=named
+    ).values_list("unit_id", "organization_type__code", "element__code", "value")
+    forms: dict[tuple[int, str | None], list[tuple[str, str | None, Decimal]]] = {}
+    for unit_id, option_code, code, value in rows.iterator(chunk_size=CHUNK_SIZE):
+        key = (unit_id, option_code if data_set.reported_by_organizations else None)
+        forms.setdefault(key, []).append((code, option_code, value))
+    for (unit_id, option), values in sorted(
+        forms.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")
+    ):
+        if option not in units[unit_id]:
             continue
-        unit_ids = sorted(units)
-        # The figures of a batch of units are held at once: a few hundred units keep
-        # that small whatever the size of the file.
-        for start in range(0, len(unit_ids), RULE_UNITS):
-            batch = unit_ids[start : start + RULE_UNITS]
-            codes = dict(AdministrativeUnit.objects.filter(pk__in=batch).values_list("pk", "code"))
-            rows = DataValue.objects.filter(
-                period_id=period_id, unit_id__in=batch, element__code__in=named
-            ).values_list("unit_id", "organization_type__code", "element__code", "value")
-            forms: dict[tuple[int, str | None], list[tuple[str, str | None, Decimal]]] = {}
-            for unit_id, option_code, code, value in rows.iterator(chunk_size=CHUNK_SIZE):
-                key = (unit_id, option_code if data_set.reported_by_organizations else None)
-                forms.setdefault(key, []).append((code, option_code, value))
-            for (unit_id, option), values in sorted(
-                forms.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")
-            ):
-                if option not in units[unit_id]:
-                    continue
-                for violation in rules_check(rules, ValueLookup(values, option)):
-                    if violation.is_error:
-                        summary.rule_errors += 1
-                    else:
-                        summary.rule_warnings += 1
-                    if len(summary.findings) < MAX_REPORTED:
-                        summary.findings.append(
-                            Finding(
-                                violation.severity,
-                                codes.get(unit_id, ""),
-                                option or "",
-                                period_id,
-                                violation.rule_code,
-                                violation.message,
-                                violation.detail,
-                            )
-                        )
+        for violation in rules_check(rules, ValueLookup(values, option)):
+            if violation.is_error:
+                summary.rule_errors += 1
+            else:
+                summary.rule_warnings += 1
+            if len(summary.findings) < MAX_REPORTED:
+                summary.findings.append(
+                    Finding(
+                        violation.severity,
+                        codes.get(unit_id, ""),
+                        option or "",
+                        period_id,
+                        violation.rule_code,
+                        violation.message,
+                        violation.detail,
+                    )
+                )
 
 
 def _chunks(rows: Iterable[RawRow], size: int) -> Iterator[list[RawRow]]:
@@ -1061,18 +1138,14 @@ def _document_apply(ctx: _Context, rows: Iterable[RawRow], summary: ImportSummar
     summary.options = ctx.import_options.described()
 
 
-def _forms_describe(ctx: _Context, summary: ImportSummary) -> None:
-    """The forms the file writes to, for the preview; with the document's completeDate,
-    each must already be complete (danvan completes a form only by submitting it)."""
-    keys = sorted(ctx.form_rows)
-    units = dict(
-        AdministrativeUnit.objects.filter(pk__in={k[2] for k in keys}).values_list("pk", "name")
-    )
-    codes = dict(
-        AdministrativeUnit.objects.filter(pk__in={k[2] for k in keys}).values_list("pk", "code")
-    )
+def _forms_describe(ctx: _Context, stage: _Stage, summary: ImportSummary) -> None:
+    """The forms the file writes to, for the preview (the first `MAX_REPORTED`)."""
+    keys = list(stage.forms(changed=False, limit=MAX_REPORTED))
+    unit_ids = {k[2] for k in keys}
+    units = dict(AdministrativeUnit.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
+    codes = dict(AdministrativeUnit.objects.filter(pk__in=unit_ids).values_list("pk", "code"))
     option_codes = {t.id: t.code for t in ctx.options.values()}
-    for data_set_id, period_id, unit_id, option_id in keys[:MAX_REPORTED]:
+    for data_set_id, period_id, unit_id, option_id, count in keys:
         data_set = ctx.data_sets[data_set_id]
         period = ctx.periods.get(period_id)
         summary.forms.append(
@@ -1084,15 +1157,15 @@ def _forms_describe(ctx: _Context, summary: ImportSummary) -> None:
                 option_codes.get(option_id, "") if option_id else "",
                 period_id,
                 str(period) if isinstance(period, Period) else period_id,
-                ctx.form_rows[(data_set_id, period_id, unit_id, option_id)],
+                count,
             )
         )
 
 
-def _complete_date_check(ctx: _Context, rows: Iterable[RawRow]) -> None:
+def _complete_date_check(stage: _Stage, rows: Iterable[RawRow]) -> None:
     # Unchanged values may carry it (danvan's own export does): only changes are refused.
     header = getattr(rows, "header", None) or {}
-    if header.get("completeDate") and ctx.touched:
+    if header.get("completeDate") and any(stage.counts.values()):
         raise FileError(
             "complete_date",
             _(
@@ -1170,14 +1243,15 @@ def values_import(
                         "check that its hidden code rows are still there."
                     ),
                 )
-            _complete_date_check(ctx, rows)
+            _complete_date_check(stage, rows)
+            stage.forms_count()
             if not summary.rejected:
                 # Every row is checked: only now is anything written. The rules are
                 # evaluated on the values as the file leaves them (a preview too: it is
                 # rolled back below).
                 stage.merge()
-                _rules_check(ctx, summary)
-            _forms_describe(ctx, summary)
+                _rules_check(ctx, stage, summary)
+            _forms_describe(ctx, stage, summary)
             summary.digest = ctx.hasher.hexdigest()
             if expect is not None and summary.digest != expect:
                 summary.stale = True
