@@ -18,6 +18,7 @@ rules and the preview) and per unit named (the code lookup).
 from __future__ import annotations
 
 import datetime
+import decimal
 import hashlib
 import itertools
 import time
@@ -1084,11 +1085,8 @@ def _rules_evaluate(
 ) -> None:
     batch = sorted(units)
     codes = dict(AdministrativeUnit.objects.filter(pk__in=batch).values_list("pk", "code"))
-    rows = DataValue.objects.filter(
-        period_id=period_id, unit_id__in=batch, element__code__in=named
-    ).values_list("unit_id", "organization_type__code", "element__code", "value")
     forms: dict[tuple[int, str | None], list[tuple[str, str | None, Decimal]]] = {}
-    for unit_id, option_code, code, value in rows.iterator(chunk_size=CHUNK_SIZE):
+    for unit_id, option_code, code, value in _rule_figures(period_id, batch, named):
         key = (unit_id, option_code if data_set.reported_by_organizations else None)
         forms.setdefault(key, []).append((code, option_code, value))
     for (unit_id, option), values in sorted(
@@ -1113,6 +1111,37 @@ def _rules_evaluate(
                         violation.detail,
                     )
                 )
+
+
+_SQLITE_DECIMAL = decimal.Context(prec=15)  # as Django's SQLite backend reads decimals
+_PLACES = Decimal("0.0001")
+
+
+def _rule_figures(
+    period_id: str, unit_ids: list[int], codes: set[str]
+) -> Iterator[tuple[int, str | None, str, Decimal]]:
+    """The figures the rules name, of these units in this period.
+
+    By the (unit, period) index: without statistics SQLite would rather walk every value
+    of each named element, which made the rules of a large file quadratic (measured: 622 s
+    for 1 M values, a page of units at a time)."""
+    sqlite = connection.vendor == "sqlite"
+    hint = "INDEXED BY datavalue_unit_period_idx" if sqlite else ""
+    sql = (
+        "SELECT dv.unit_id, ot.code, e.code, dv.value "
+        f"FROM datasets_datavalue dv {hint} "
+        "JOIN datasets_dataelement e ON e.id = dv.element_id "
+        "LEFT JOIN organizations_organizationtype ot ON ot.id = dv.organization_type_id "
+        f"WHERE dv.period_id = %s AND dv.unit_id IN ({', '.join(['%s'] * len(unit_ids))}) "
+        f"AND e.code IN ({', '.join(['%s'] * len(codes))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [period_id, *unit_ids, *sorted(codes)])
+        while rows := cursor.fetchmany(CHUNK_SIZE):
+            for unit_id, option_code, code, value in rows:
+                if sqlite:
+                    value = _SQLITE_DECIMAL.create_decimal_from_float(value).quantize(_PLACES)
+                yield unit_id, option_code, code, value
 
 
 def _chunks(rows: Iterable[RawRow], size: int) -> Iterator[list[RawRow]]:
