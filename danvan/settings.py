@@ -148,6 +148,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(DATA_DIR / os.environ.get("DANVAN_TEST_SQLITE_NAME", "test-suite.sqlite3"))
     }
+elif os.environ.get("DANVAN_TEST_DATABASE_NAME"):
+    # The PostgreSQL test database's name (Django's default: test_ + the database's).
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["DANVAN_TEST_DATABASE_NAME"]}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -382,6 +382,68 @@ def sums_apply_audited(*, user_id: int | None, created_at: object) -> None:
     _apply(source, [created_at, user_id, created_at, user_id], None)
 
 
+class NegativeSumError(Exception):
+    """A change would leave a sum below zero. Figures are never negative (`value_parse`
+    refuses them), so the kept sums are out of step with the values: `check_sums
+    --repair` rebuilds them."""
+
+    def __init__(self, *, unit_id: int, period_id: str, element_id: int, total: Decimal) -> None:
+        super().__init__(f"sum of element {element_id} at unit {unit_id} in {period_id}: {total}")
+        self.unit_id, self.period_id, self.element_id, self.total = (
+            unit_id,
+            period_id,
+            element_id,
+            total,
+        )
+
+
+def sums_apply_staged(*, table: str) -> None:
+    """Add the changes of an import to the sums, set-based from its staging table
+    (`unit_id, period_id, element_id, opt, value, old_value, action`; action "" is
+    nothing to write). Raises `NegativeSumError` (the caller's transaction must then be
+    rolled back) if a touched sum would fall below zero."""
+    changes = f"""
+    SELECT a.unit_id AS unit_id, a.period_id AS period_id, a.element_id AS element_id,
+      a.opt AS opt,
+      COALESCE(CAST(a.value AS NUMERIC), 0) - COALESCE(CAST(a.old_value AS NUMERIC), 0) AS delta,
+      (CASE WHEN a.old_value IS NULL THEN 1 ELSE 0 END)
+        - (CASE WHEN a.value IS NULL THEN 1 ELSE 0 END) AS dcount
+    FROM {table} a
+    WHERE a.action <> ''
+    """
+    forms = f"s.unit_id IN (SELECT a.unit_id FROM {table} a WHERE a.action <> '')"
+    rolled, unit_params = _rolled(_changes_source(changes, forms), None)
+    negative = " OR ".join(f"ROUND({name}, 4) < 0" for name in _KEPT)
+    sql = _APPLY.format(
+        columns=", ".join(_KEPT),
+        rolled=rolled,
+        updates=", ".join(
+            f"{name} = indicators_elementsum.{name} + excluded.{name}" for name in _KEPT
+        ),
+    )
+    # The rows the statement wrote come back only if negative (PostgreSQL filters them
+    # in a data-modifying CTE; SQLite's RETURNING cannot be filtered, so Python does).
+    returning = "RETURNING unit_id, period_id, element_id, " + ", ".join(_KEPT)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(
+                f"WITH applied AS ({sql} {returning}) "
+                f"SELECT * FROM applied WHERE {negative} LIMIT 1",
+                unit_params,
+            )
+            found = cursor.fetchall()
+        else:
+            cursor.execute(f"{sql} {returning}", unit_params)
+            found = [row for row in cursor.fetchall() if any(round(x, 4) < 0 for x in row[3:])]
+    if found:
+        unit_id, period_id, element_id, *figures = found[0]
+        total = min(Decimal(str(x)) for x in figures)
+        raise NegativeSumError(
+            unit_id=unit_id, period_id=period_id, element_id=element_id, total=total
+        )
+
+
 def _changes_source(changes: str, submission_where: str) -> str:
     """Deltas of `changes` (unit_id, period_id, element_id, opt, delta, dcount) in the bases
     their form's current state reaches."""

@@ -1,7 +1,8 @@
 """Readers that turn a file into rows, one at a time, whatever its format.
 
-Every reader streams: it never holds the whole file (an .xlsx is the exception: a sheet is
-read at once by calamine, and uploads of workbooks are capped). A problem with the whole
+Every reader streams: it never holds the whole file in Python (an .xlsx sheet's cells are
+held by calamine in compact native memory and reach Python one row at a time; uploads of
+workbooks are capped). A problem with the whole
 file raises `FileError`; a problem with one row is carried on the row (`RawRow.problem`)
 so that the pipeline reports it with its row number.
 """
@@ -669,7 +670,9 @@ class XlsxSource(Source):
             for name in workbook.sheet_names:
                 try:
                     sheet = workbook.get_sheet_by_name(name)
-                    rows = sheet.to_python(skip_empty_area=False)
+                    # Row by row: a sheet is never a Python list of every cell.
+                    rest = _sheet_rows(sheet)
+                    rows = list(itertools.islice(rest, TEMPLATE_FIRST_DATA_ROW - 1))
                 except (CalamineError, ValueError) as error:
                     raise FileError(
                         "corrupt_xlsx",
@@ -687,7 +690,7 @@ class XlsxSource(Source):
                                 "Cells %(span)s are merged: each figure needs its own cell."
                             ) % {"span": span}
                 _title_check(name, rows)
-                yield from self._sheet(name, rows)
+                yield from self._sheet(name, rows, rest)
         finally:
             workbook.close()
         if not found:
@@ -704,14 +707,16 @@ class XlsxSource(Source):
     def _problem(self, row: int, column: int) -> str:
         return self.cell_problems.get((row, column), "")
 
-    def _sheet(self, name: str, rows: list[list[Any]]) -> Iterator[RawRow]:
+    def _sheet(
+        self, name: str, rows: list[list[Any]], rest: Iterator[list[Any]]
+    ) -> Iterator[RawRow]:
+        """`rows`: the sheet's rows above the data; `rest`: the data rows, read lazily."""
         meta = [_cell_text(c) for c in rows[0]] + [""] * 6
         layout, period, option, unit_code = meta[1], meta[3], meta[4], meta[5]
         codes = [_cell_text(c) for c in rows[1]] if len(rows) > 1 else []
         start = TEMPLATE_FIRST_DATA_ROW - 1
         if layout == "units":
-            for index in range(start, len(rows)):
-                row = rows[index]
+            for index, row in enumerate(rest, start=start):
                 unit = _cell_text(row[0]) if row else ""
                 if not unit:
                     continue
@@ -730,8 +735,7 @@ class XlsxSource(Source):
                             problem=_cell_problem(index, column, problem),
                         )
         elif layout == "form":
-            for index in range(start, len(rows)):
-                row = rows[index]
+            for index, row in enumerate(rest, start=start):
                 if len(row) < 4 or not _cell_text(row[0]):
                     continue
                 value = _cell_value(row[3])
@@ -752,6 +756,14 @@ class XlsxSource(Source):
                 "not_template",
                 _("Sheet “%(sheet)s” has an unknown layout.") % {"sheet": name},
             )
+
+
+def _sheet_rows(sheet: Any) -> Iterator[list[Any]]:
+    """The sheet's rows from A1 on, one at a time. calamine's `iter_rows` starts at row 1
+    but at the first column holding anything: pad it so that indexes name the cells."""
+    pad = [""] * (sheet.start[1] if sheet.start else 0)
+    for row in sheet.iter_rows():
+        yield pad + row if pad else row
 
 
 def _cell_text(cell: Any) -> str:

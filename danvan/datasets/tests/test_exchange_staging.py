@@ -1,0 +1,181 @@
+"""Imports at the write floor: staged, merged set-based, audited and summed from the same
+rows; refused whole when a sum would turn negative or a figure changed meanwhile; an
+interruption leaves values, audit and sums as they were."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from danvan.datasets.tests.exchange_helpers import figures, import_bytes, snapshot
+
+__all__ = ["figures"]
+
+HEADER = "dataelement,period,orgunit,categoryoptioncombo,value,comment\n"
+
+
+def _csv(*rows: str) -> bytes:
+    return (HEADER + "".join(f"{r}\n" for r in rows)).encode()
+
+
+def _sums():  # type: ignore[no-untyped-def]
+    from danvan.indicators.models import ElementSum
+
+    return sorted(
+        ElementSum.objects.values_list(
+            "unit_id", "level", "period_id", "element_id", "option", "entered_total",
+            "entered_count",
+        )
+    )  # fmt: skip
+
+
+def test_an_import_writes_values_audit_and_sums_from_the_same_rows(world, figures):
+    from danvan.datasets.models import DataValue, DataValueAudit
+    from danvan.indicators.sums import sums_differences
+
+    summary = import_bytes(
+        world.district_clerk,
+        _csv(
+            "members,2021,01101,hnd,130,",  # changed (was 120)
+            "members_studied,2021,01101,hnd,100,",  # unchanged
+            "members_new,2021,01101,hnd,7,mới",  # new
+            "works,2021,01101,hnd,,",  # blank: skipped
+        ),
+    )
+
+    assert summary.applied, summary.rejections
+    assert (summary.new, summary.changed, summary.unchanged) == (1, 1, 1)
+    members = DataValue.objects.get(element__code="members", unit=world.commune_one_a)
+    assert (members.value, members.revision) == (Decimal(130), 2)
+    new = DataValue.objects.get(element__code="members_new", unit=world.commune_one_a)
+    assert (new.value, new.comment, new.revision, new.source) == (Decimal(7), "mới", 1, "imported")
+    audits = DataValueAudit.objects.filter(source="imported").order_by("element__code")
+    assert [(a.element.code, a.action, a.old_value, a.new_value) for a in audits] == [
+        ("members", "update", Decimal(120), Decimal(130)),
+        ("members_new", "create", None, Decimal(7)),
+    ]
+    assert sums_differences() == []
+
+
+def test_an_import_deletes_through_the_same_merge(world, figures):
+    from danvan.datasets.models import DataValue, DataValueAudit
+    from danvan.indicators.sums import sums_differences
+
+    summary = import_bytes(
+        world.district_clerk,
+        b"dataelement,period,orgunit,categoryoptioncombo,value,deleted\n"
+        b"works,2021,01101,hnd,,true\n",
+    )
+
+    assert summary.applied and summary.deleted == 1
+    assert not DataValue.objects.filter(element__code="works").exists()
+    audit = DataValueAudit.objects.get(source="imported")
+    assert (audit.action, audit.old_value, audit.new_value) == ("delete", Decimal(3), None)
+    assert sums_differences() == []
+
+
+def test_a_sum_that_would_turn_negative_refuses_the_file(world, figures):
+    from danvan.datasets.models import DataElement
+    from danvan.indicators.models import ElementSum
+
+    # The kept sums are out of step: the district's total of members lost the commune's 120.
+    members = DataElement.objects.get(code="members")
+    assert ElementSum.objects.filter(unit=world.district_one, element_id=members.pk).update(
+        entered_total=0
+    )
+    before, sums_before = snapshot(), _sums()
+
+    summary = import_bytes(world.district_clerk, _csv("members,2021,01101,hnd,100,"))
+
+    assert not summary.applied
+    assert summary.file_error_code == "negative_sum"
+    assert "members" in summary.file_error and "check_sums" in summary.file_error
+    assert world.district_one.name in summary.file_error
+    assert snapshot() == before and _sums() == sums_before
+
+
+@pytest.mark.parametrize("where", ["merge", "sums_apply_staged"])
+def test_an_import_interrupted_halfway_leaves_values_audit_and_sums_consistent(
+    world, figures, monkeypatch, where
+):
+    from danvan.datasets.exchange import pipeline
+    from danvan.indicators.sums import sums_differences
+
+    owner = pipeline._Stage if where == "merge" else pipeline
+    real = getattr(owner, where)
+
+    def interrupted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        real(*args, **kwargs)  # the writes happen, then the process fails
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setattr(owner, where, interrupted)
+    before, sums_before = snapshot(), _sums()
+
+    with pytest.raises(RuntimeError, match="interrupted"):
+        import_bytes(
+            world.district_clerk,
+            _csv("members,2021,01101,hnd,130,", "members_new,2021,01101,hnd,7,"),
+        )
+
+    assert snapshot() == before
+    assert _sums() == sums_before
+    assert sums_differences() == []
+
+
+def test_a_figure_changed_while_the_file_is_imported_refuses_it(world, figures, monkeypatch):
+    from django.db.models import F
+
+    from danvan.datasets.exchange import pipeline
+    from danvan.datasets.models import DataValue
+
+    real = pipeline._Stage.merge
+
+    def with_a_concurrent_save(stage):  # type: ignore[no-untyped-def]
+        # Another save lands between the chunk's read and the merge.
+        DataValue.objects.filter(element__code="members").update(
+            value=125, revision=F("revision") + 1
+        )
+        real(stage)
+
+    monkeypatch.setattr(pipeline._Stage, "merge", with_a_concurrent_save)
+    before = snapshot()
+
+    summary = import_bytes(world.district_clerk, _csv("members,2021,01101,hnd,130,"))
+
+    assert summary.file_error_code == "conflict"
+    assert not summary.applied
+    assert snapshot() == before
+
+
+def test_duplicates_are_found_in_the_staging_table_across_chunks(world, figures, monkeypatch):
+    from danvan.datasets.exchange import pipeline
+
+    monkeypatch.setattr(pipeline, "CHUNK_SIZE", 1)
+
+    summary = import_bytes(
+        world.district_clerk,
+        _csv(
+            "members_new,2021,01101,hnd,5,",
+            "works,2021,01101,hnd,4,",
+            "members_new,2021,01101,hnd,5,",  # the same value again: unchanged
+            "members_new,2021,01101,hnd,6,",  # another value: rejected, naming row 2
+        ),
+    )
+
+    assert [(r.line, r.code) for r in summary.rejections] == [(5, "duplicate")]
+    assert "2" in summary.rejections[0].reason
+    assert summary.unchanged == 1
+
+
+def test_a_preview_writes_nothing_and_a_second_import_starts_a_fresh_stage(world, figures):
+    before = snapshot()
+
+    preview = import_bytes(world.district_clerk, _csv("members,2021,01101,hnd,130,"), dry_run=True)
+    applied = import_bytes(world.district_clerk, _csv("members,2021,01101,hnd,130,"))
+    again = import_bytes(world.district_clerk, _csv("members,2021,01101,hnd,130,"))
+
+    assert preview.changed == 1 and not preview.applied
+    assert applied.applied and applied.changed == 1
+    assert again.applied and (again.changed, again.unchanged) == (0, 1)
+    assert snapshot()[1] == before[1] + 1
