@@ -361,27 +361,6 @@ def _apply_batch(batch: list[Change]) -> None:
     _apply(source, [*params, *unit_ids, *period_ids], unit_ids)
 
 
-def sums_apply_audited(*, user_id: int | None, created_at: object) -> None:
-    """Add the changes of one bulk write to the sums, set-based from its audit rows (an
-    import writes every audit row with the same user and time): nothing of the file is
-    held in memory and no value is read twice."""
-    changes = """
-    SELECT a.unit_id AS unit_id, a.period_id AS period_id, a.element_id AS element_id,
-      COALESCE(a.organization_type_id, 0) AS opt,
-      COALESCE(a.new_value, 0) - COALESCE(a.old_value, 0) AS delta,
-      (CASE WHEN a.old_value IS NULL THEN 1 ELSE 0 END)
-        - (CASE WHEN a.new_value IS NULL THEN 1 ELSE 0 END) AS dcount
-    FROM datasets_datavalueaudit a
-    WHERE a.created_at = %s AND a.user_id = %s
-    """
-    forms = (
-        "s.unit_id IN (SELECT a.unit_id FROM datasets_datavalueaudit a "
-        "WHERE a.created_at = %s AND a.user_id = %s)"
-    )
-    source = _changes_source(changes, forms)
-    _apply(source, [created_at, user_id, created_at, user_id], None)
-
-
 class NegativeSumError(Exception):
     """A change would leave a sum below zero. Figures are never negative (`value_parse`
     refuses them), so the kept sums are out of step with the values: `check_sums
