@@ -95,6 +95,11 @@ def test_a_session_that_ends_mid_entry_loses_no_typed_figure(
     login.close()
     page.locator("#cell-members").get_by_role("button", name="Gửi lại").click()
     page.locator("#cell-members .cell-ok").wait_for()
+    # htmx swaps the saved row in at once but gives it its own attributes (the class)
+    # only when it settles, 20 ms later: until then it wears the old row's classes.
+    page.wait_for_function(
+        "() => !document.querySelector('#cell-members').classList.contains('htmx-settling')"
+    )
 
     assert DataValue.objects.get().value == 1234
     assert "unsaved" not in (page.locator("#cell-members").get_attribute("class") or "")
