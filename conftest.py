@@ -43,6 +43,7 @@ def world(db):  # type: ignore[no-untyped-def]
     from danvan.accounts.models import User
     from danvan.accounts.services import user_create
     from danvan.geography.models import AdministrativeUnit, HierarchyVersion
+    from danvan.geography.tests.factories import unit_create
     from danvan.organizations.services import organizations_ensure_for
 
     Kind, Level = AdministrativeUnit.Kind, AdministrativeUnit.Level
@@ -51,15 +52,7 @@ def world(db):  # type: ignore[no-untyped-def]
     )
 
     def unit(code, name, kind, level, parent=None):  # type: ignore[no-untyped-def]
-        return AdministrativeUnit.objects.create(
-            version=version,
-            code=code,
-            name=name,
-            kind=kind,
-            level=level,
-            parent=parent,
-            valid_to=version.valid_to,
-        )
+        return unit_create(version, code, name, kind, level, parent)
 
     province = unit("01", "Tỉnh A", Kind.PROVINCE, Level.PROVINCE)
     district_one = unit("011", "Huyện Một", Kind.RURAL_DISTRICT, Level.DISTRICT, province)
@@ -227,6 +220,7 @@ def reform_world(db, catalogue, tmp_path):  # type: ignore[no-untyped-def]
     from danvan.datasets.services import data_value_save, submission_approve, submission_submit
     from danvan.geography.carrying import carry_links_rebuild
     from danvan.geography.models import AdministrativeUnit, HierarchyVersion, UnitSuccession
+    from danvan.geography.tests.factories import unit_create
     from danvan.indicators.definitions import resolution_load
     from danvan.organizations.models import Organization
     from danvan.organizations.services import body_structures_read, organizations_ensure_for
@@ -240,17 +234,7 @@ def reform_world(db, catalogue, tmp_path):  # type: ignore[no-untyped-def]
         code="vn-2025", name="Từ 01/7/2025", valid_from=reform, has_district_level=False
     )
 
-    def unit(version, code, name, kind, level, parent=None):  # type: ignore[no-untyped-def]
-        return AdministrativeUnit.objects.create(
-            version=version,
-            code=code,
-            name=name,
-            kind=kind,
-            level=level,
-            parent=parent,
-            valid_from=version.valid_from,
-            valid_to=version.valid_to,
-        )
+    unit = unit_create
 
     province = unit(legacy, "71", "Tỉnh Sông Hậu", Kind.PROVINCE, Level.PROVINCE)
     district = unit(legacy, "711", "Huyện Phú Mỹ", Kind.RURAL_DISTRICT, Level.DISTRICT, province)

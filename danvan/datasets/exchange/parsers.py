@@ -636,6 +636,31 @@ class JsonSource(Source):
 # --- XLSX (danvan templates) -----------------------------------------------------------------
 
 
+def xlsx_open(stream: IO[bytes]) -> Any:
+    """The workbook (python-calamine) of an .xlsx upload, once its archive passed the
+    inflation limits; `FileError` ("too_large", "corrupt_xlsx") otherwise."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        zip_check(stream, max_uncompressed=settings.DANVAN_IMPORT_MAX_INFLATED_BYTES)
+    except ArchiveError as error:
+        if error.code == "too_large":
+            raise FileError(
+                "too_large",
+                _("This .xlsx file inflates to more than %(size)s MB: split it and try again.")
+                % {"size": settings.DANVAN_IMPORT_MAX_INFLATED_BYTES // (1024 * 1024)},
+            ) from error
+        raise FileError(
+            "corrupt_xlsx", _("This .xlsx file is damaged: it cannot be opened.")
+        ) from error
+    try:
+        return CalamineWorkbook.from_filelike(stream)
+    except (CalamineError, ValueError, OSError) as error:
+        raise FileError(
+            "corrupt_xlsx", _("This .xlsx file is damaged: it cannot be opened.")
+        ) from error
+
+
 class XlsxSource(Source):
     """Sheets written by `writers.workbook_write`: hidden row 1 says what the sheet holds,
     hidden row 2 (or column A) the element codes."""
@@ -643,26 +668,9 @@ class XlsxSource(Source):
     format = "xlsx"
 
     def __iter__(self) -> Iterator[RawRow]:
-        from python_calamine import CalamineError, CalamineWorkbook
+        from python_calamine import CalamineError
 
-        try:
-            zip_check(self.stream, max_uncompressed=settings.DANVAN_IMPORT_MAX_INFLATED_BYTES)
-        except ArchiveError as error:
-            if error.code == "too_large":
-                raise FileError(
-                    "too_large",
-                    _("This .xlsx file inflates to more than %(size)s MB: split it and try again.")
-                    % {"size": settings.DANVAN_IMPORT_MAX_INFLATED_BYTES // (1024 * 1024)},
-                ) from error
-            raise FileError(
-                "corrupt_xlsx", _("This .xlsx file is damaged: it cannot be opened.")
-            ) from error
-        try:
-            workbook = CalamineWorkbook.from_filelike(self.stream)
-        except (CalamineError, ValueError, OSError) as error:
-            raise FileError(
-                "corrupt_xlsx", _("This .xlsx file is damaged: it cannot be opened.")
-            ) from error
+        workbook = xlsx_open(self.stream)
         found = False
         self.stream.seek(0)
         bad_cells = formula_problems(self.stream)

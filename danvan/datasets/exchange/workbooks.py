@@ -24,7 +24,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import IO, Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from danvan.accounts import access
@@ -37,10 +36,10 @@ from danvan.datasets.exchange.parsers import (
     _cell_name,
     _cell_value,
     formula_problems,
+    xlsx_open,
 )
 from danvan.datasets.exchange.text import LegacyTextError, clean_text
 from danvan.geography.models import AdministrativeUnit
-from danvan.lib.archives import ArchiveError, zip_check
 
 DEFAULT_SKIP_LABELS = ("Tổng cộng", "Cộng", "Tổng", "Tổng số", "Toàn tỉnh", "Toàn huyện")
 # Cells that mean "nothing to report" in Vietnamese tables: read as blank, counted as such.
@@ -199,26 +198,9 @@ def _clean_or_raw(text: str) -> str:
 
 def workbook_grids(stream: IO[bytes]) -> list[Grid]:
     """Every sheet of an .xlsx, or `FileError`."""
-    from python_calamine import CalamineError, CalamineWorkbook
+    from python_calamine import CalamineError
 
-    try:
-        zip_check(stream, max_uncompressed=settings.DANVAN_IMPORT_MAX_INFLATED_BYTES)
-    except ArchiveError as error:
-        if error.code == "too_large":
-            raise FileError(
-                "too_large",
-                _("This .xlsx file inflates to more than %(size)s MB: split it and try again.")
-                % {"size": settings.DANVAN_IMPORT_MAX_INFLATED_BYTES // (1024 * 1024)},
-            ) from error
-        raise FileError(
-            "corrupt_xlsx", _("This .xlsx file is damaged: it cannot be opened.")
-        ) from error
-    try:
-        workbook = CalamineWorkbook.from_filelike(stream)
-    except (CalamineError, ValueError, OSError) as error:
-        raise FileError(
-            "corrupt_xlsx", _("This .xlsx file is damaged: it cannot be opened.")
-        ) from error
+    workbook = xlsx_open(stream)
     grids = []
     try:
         for name in workbook.sheet_names:

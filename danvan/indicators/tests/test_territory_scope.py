@@ -146,22 +146,13 @@ def _split_world(w):  # type: ignore[no-untyped-def]
     from danvan.accounts.services import user_create
     from danvan.geography.carrying import carry_links_rebuild
     from danvan.geography.models import AdministrativeUnit, UnitSuccession
+    from danvan.geography.tests.factories import unit_create
     from danvan.indicators.sums import sums_rebuild
     from danvan.organizations.services import body_structures_read, organizations_ensure_for
 
     Kind, Level = AdministrativeUnit.Kind, AdministrativeUnit.Level
 
-    def unit(version, code, name, kind, level, parent=None):  # type: ignore[no-untyped-def]
-        return AdministrativeUnit.objects.create(
-            version=version,
-            code=code,
-            name=name,
-            kind=kind,
-            level=level,
-            parent=parent,
-            valid_from=version.valid_from,
-            valid_to=version.valid_to,
-        )
+    unit = unit_create
 
     old = unit(w.legacy, "72", "Tỉnh Kênh Xáng", Kind.PROVINCE, Level.PROVINCE)
     old_district = unit(w.legacy, "721", "Huyện Kênh", Kind.RURAL_DISTRICT, Level.DISTRICT, old)
