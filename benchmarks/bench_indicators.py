@@ -23,7 +23,7 @@ Measured, each in a fresh process (so peak memory is that step's own), after the
   yardstick_duckdb  the same query in DuckDB over Parquet exported from PostgreSQL
                     (export not counted; best of --repeat)
   rebuild           `sums_rebuild()`: every sum rebuilt from the values, written
-  read_all          `results_read` of every part of every resolution at every unit and
+  read_all          `results_table` of every part of every resolution at every unit and
                     period (2.083.110 results at every scale)
   ranking           one indicator (4 commune rates) at every commune of the country, one
                     period, sorted: a national ranking (63 reads, one per resolution, and
@@ -630,37 +630,60 @@ def _approved_sum(province_code: str, element: str, period: str) -> Decimal:
 
 
 def step_read_all(args: argparse.Namespace) -> dict[str, Any]:
-    from danvan.indicators.results import results_read
+    import numpy as np
+
+    from danvan.indicators.table import results_table
 
     plan = _resolutions_with_units()
     last = _years(args.periods)[-1]
     _profile_start(args)
-    started = time.perf_counter()
-    count, watched = 0, None
-    for resolution, units in plan:
-        results = results_read(resolution, units=units)
-        count += len(results)
-        if resolution.scope_unit.code == WATCHED_PROVINCE:
-            watched = next(
-                r
-                for r in results
-                if r.unit_id == resolution.scope_unit_id
-                and r.period_id == last
-                and r.part.code == "rate-a"
-                and r.part.indicator.number == ONE_INDICATOR
-            )
-    seconds = time.perf_counter() - started
+    timings, count, watched = [], 0, None
+    for _ in range(args.repeat):
+        started = time.perf_counter()
+        count, rows_with_value = 0, 0
+        for resolution, units in plan:
+            table = results_table(resolution, units=units)
+            count += len(table)
+            rows_with_value += int((~np.isnan(table.value)).sum())
+            if resolution.scope_unit.code == WATCHED_PROVINCE:
+                watched = table
+        timings.append(time.perf_counter() - started)
     _profile_stop(args)
+    seconds = statistics.median(timings)
     assert watched is not None
     expected = _approved_sum(WATCHED_PROVINCE, "bench_e01", last)
-    assert watched.numerator == expected, (watched.numerator, expected)
+    parts = [p.code for p in watched.parts]
+    row = next(
+        i
+        for i in range(len(watched))
+        if watched.units[watched.unit_index[i]].code == WATCHED_PROVINCE
+        and watched.periods[watched.period_index[i]] == last
+        and parts[watched.part_index[i]] == "rate-a"
+        and watched.parts[watched.part_index[i]].indicator.number == ONE_INDICATOR
+    )
+    assert Decimal(str(watched.numerator[row])) == expected, (watched.numerator[row], expected)
+    # Row by row against `results_read` (Decimal, one object per result), not timed: the
+    # watched province and two others, every part, unit and period.
+    from danvan.indicators.tests.table_compare import differences
+
+    compared, differing = 0, []
+    for resolution, units in [p for p in plan if p[0].scope_unit.code == WATCHED_PROVINCE] + plan[
+        :2
+    ]:
+        n, found = differences(resolution, units)
+        compared += n
+        differing += found
+    assert not differing, differing[:10]
     return _checked(
         args,
         {
             "seconds": round(seconds, 2),
+            "runs": [round(t, 2) for t in timings],
             "results": count,
+            "with_value": rows_with_value,
             "microseconds_per_result": round(seconds / count * 1e6, 2),
             "checked": f"province {WATCHED_PROVINCE} {last} rate-a numerator {expected}",
+            "equal_to_results_read_rows": compared,
         },
     )
 
@@ -668,7 +691,7 @@ def step_read_all(args: argparse.Namespace) -> dict[str, Any]:
 def step_ranking(args: argparse.Namespace) -> dict[str, Any]:
     from danvan.geography.models import AdministrativeUnit
     from danvan.indicators.models import IndicatorPart, Resolution
-    from danvan.indicators.results import results_read
+    from danvan.indicators.table import results_table
 
     last = _years(args.periods)[-1]
     resolutions = list(
@@ -687,42 +710,59 @@ def step_ranking(args: argparse.Namespace) -> dict[str, Any]:
         for r in resolutions
     }
     report: dict[str, Any] = {}
+    ranked: dict[int, float] = {}
     for coverage in (True, False):
         timings = []
         for _ in range(args.repeat):
             started = time.perf_counter()
-            ranked = []
+            ranked = {}
             for resolution in resolutions:
-                ranked += results_read(
+                table = results_table(
                     resolution,
                     units=communes[resolution.pk],
                     period_ids=[last],
                     parts=parts[resolution.pk][:1],
                     coverage=coverage,
                 )
-            ranked.sort(key=lambda r: (r.value is None, -(r.value or 0)))
+                for i in table.ranked():
+                    ranked[table.units[table.unit_index[i]].pk] = float(table.value[i])
             timings.append(time.perf_counter() - started)
-        key = "seconds" if coverage else "seconds_without_coverage"
+        key = "seconds_63_reads" if coverage else "seconds_63_reads_without_coverage"
         report[key] = round(statistics.median(timings), 3)
-        report[f"runs{'' if coverage else '_without_coverage'}"] = [round(t, 3) for t in timings]
-    report["communes"] = len(ranked)
-    report["with_value"] = sum(r.value is not None for r in ranked)
-    report["first"] = f"{ranked[0].unit.name}: {ranked[0].value}"
-    # The same ranking as one read: the indicator of one resolution at every commune of
-    # the country (every resolution has the same parts and targets), as a national
-    # resolution's ranking would be read. Its results must equal the 63 reads'.
+        report[f"runs_63{'' if coverage else '_without_coverage'}"] = [round(t, 3) for t in timings]
+    # The ranking as one read: the indicator of one resolution at every commune of the
+    # country (every resolution has the same parts and targets), as a national
+    # resolution's ranking is read. Its values must equal the 63 reads'.
     everywhere = [unit for resolution in resolutions for unit in communes[resolution.pk]]
     first = resolutions[0]
     timings = []
     for _ in range(args.repeat):
         started = time.perf_counter()
-        once = results_read(first, units=everywhere, period_ids=[last], parts=parts[first.pk][:1])
-        once.sort(key=lambda r: (r.value is None, -(r.value or 0)))
+        once = results_table(first, units=everywhere, period_ids=[last], parts=parts[first.pk][:1])
+        order = once.ranked()
+        top = [(once.units[once.unit_index[i]].name, once.value[i]) for i in order[:20]]
         timings.append(time.perf_counter() - started)
-    assert {r.unit_id: r.value for r in once} == {r.unit_id: r.value for r in ranked}
-    assert all(r.coverage is not None and r.coverage.units_expected == 1 for r in once)
-    report["one_read_seconds"] = round(statistics.median(timings), 3)
+    mine = {once.units[once.unit_index[i]].pk: float(once.value[i]) for i in range(len(once))}
+    assert mine.keys() == ranked.keys()
+    assert all(
+        (a != a and b != b) or abs(a - b) <= 1e-9 * max(1.0, abs(a))
+        for a, b in ((mine[k], ranked[k]) for k in mine)
+    )
+    assert bool((once.units_expected == 1).all())
+    # Row by row against `results_read` for the watched province's communes.
+    from danvan.indicators.tests.table_compare import differences
+
+    watched = next(r for r in resolutions if r.scope_unit.code == WATCHED_PROVINCE)
+    compared, differing = differences(
+        watched, communes[watched.pk], period_ids=[last], parts=parts[watched.pk][:1]
+    )
+    assert not differing, differing[:10]
+    report["seconds"] = report["one_read_seconds"] = round(statistics.median(timings), 3)
     report["one_read_runs"] = [round(t, 3) for t in timings]
+    report["communes"] = len(once)
+    report["with_value"] = int((once.value == once.value).sum())
+    report["first"] = f"{top[0][0]}: {top[0][1]:.4f}"
+    report["equal_to_results_read_rows"] = compared
     return _checked(args, report)
 
 
