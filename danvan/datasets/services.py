@@ -7,7 +7,7 @@ window, then writes the change and its audit row in one transaction.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -34,7 +34,7 @@ from danvan.datasets.validation import (
     outlier_check,
     submission_problems,
 )
-from danvan.indicators.sums import Change, sums_apply_changes, sums_apply_transition
+from danvan.indicators.sums import Change, Form, sums_apply_changes, sums_apply_transition
 from danvan.lib.numbers import NumberFormatError, format_vn_number, parse_vn_number
 
 MAX_VALUE = Decimal("1e15")
@@ -212,38 +212,55 @@ def data_value_save(
 
 
 def _transition(
-    submission: Submission,
+    submissions: Sequence[Submission],
     *,
     actor: User,
     to: str,
     action: str,
     comment: str,
     remote_address: str | None,
-) -> Submission:
-    SubmissionEvent.objects.create(
-        submission=submission,
-        from_status=submission.status,
-        to_status=to,
-        action=action,
-        comment=comment,
-        user=actor,
-        remote_address=remote_address,
+    stamps: dict[str, object],
+) -> None:
+    """Move locked forms, all in one state, to `to`: their audit rows, their states (with
+    `stamps`, the fields the transition sets) and their values' sums each in one
+    statement for all forms. (A bulk approval was six statements per form, each a round
+    trip: benchmarks/README.md, submission.)"""
+    if not submissions:
+        return
+    (old_status,) = {submission.status for submission in submissions}
+    SubmissionEvent.objects.bulk_create(
+        SubmissionEvent(
+            submission=submission,
+            from_status=old_status,
+            to_status=to,
+            action=action,
+            comment=comment,
+            user=actor,
+            remote_address=remote_address,
+        )
+        for submission in submissions
     )
-    old_status = submission.status
-    submission.status = to
+    fields: dict[str, object] = {**stamps, "status": to, "updated_at": timezone.now()}
     if comment:
-        submission.last_comment = comment
-    submission.save()
-    # The form's figures move between the bases of the sums in the same transaction.
+        fields["last_comment"] = comment
+    Submission.objects.filter(pk__in=[submission.pk for submission in submissions]).update(**fields)
+    for submission in submissions:
+        for name, value in fields.items():
+            setattr(submission, name, value)
+    # The forms' figures move between the bases of the sums in the same transaction.
     sums_apply_transition(
-        unit_id=submission.unit_id,
-        period_id=submission.period_id,
-        data_set_id=submission.data_set_id,
-        option=submission.organization.type_id if submission.organization else None,
+        forms=[
+            Form(
+                submission.unit_id,
+                submission.period_id,
+                submission.data_set_id,
+                submission.organization.type_id if submission.organization else None,
+            )
+            for submission in submissions
+        ],
         old_status=old_status,
         new_status=to,
     )
-    return submission
 
 
 def submission_get_or_create(form: EntryForm) -> Submission:
@@ -253,14 +270,16 @@ def submission_get_or_create(form: EntryForm) -> Submission:
     return submission
 
 
-def _locked(submission: Submission) -> Submission:
-    # With its body (whose type the sums need), in the same statement; only the form is
-    # locked.
-    return (
+def _locked(pks: Iterable[int]) -> dict[int, Submission]:
+    # With their bodies (whose type the sums need), in the same statement; only the forms
+    # are locked, in the order of their keys (two bulk decisions wait, never deadlock).
+    found = (
         Submission.objects.select_for_update(of=("self",))
         .select_related("organization")
-        .get(pk=submission.pk)
+        .filter(pk__in=sorted(set(pks)))
+        .order_by("pk")
     )
+    return {submission.pk: submission for submission in found}
 
 
 @transaction.atomic
@@ -274,7 +293,8 @@ def submission_submit(
 ) -> Submission:
     """Send the form to the level above. Errors block; warnings need an explanation."""
     form_check_writable(actor=actor, form=form, today=today)
-    submission = _locked(submission_get_or_create(form))
+    pk = submission_get_or_create(form).pk
+    submission = _locked([pk])[pk]
     if submission.status not in (Submission.Status.DRAFT, Submission.Status.RETURNED):
         raise ValidationError(_("Only a draft or a returned form can be submitted."))
     if not form.values().exists():
@@ -282,25 +302,23 @@ def submission_submit(
     problems = submission_problems(form, comment)
     if problems:
         raise SubmissionRefused(problems)
-    submission.submitted_at = timezone.now()
-    submission.submitted_by = actor
-    return _transition(
-        submission,
+    _transition(
+        [submission],
         actor=actor,
         to=Submission.Status.SUBMITTED,
         action="submit",
         comment=comment.strip(),
         remote_address=remote_address,
+        stamps={"submitted_at": timezone.now(), "submitted_by": actor},
     )
+    return submission
 
 
-def _check_approver(actor: User, submission: Submission) -> None:
-    if not access.can_decide_submission(actor, submission):
-        raise PermissionDenied(_("Only an approver of the level above may decide on this form."))
+Refusal = PermissionDenied | ValidationError
 
 
 def _decide(
-    submission: Submission,
+    submissions: Iterable[Submission],
     *,
     actor: User,
     action: str,
@@ -310,25 +328,58 @@ def _decide(
     remote_address: str | None,
     wrong_state: str,
     comment_needed: str | None = None,
-) -> Submission:
-    """A decision of the level above, guarded by the current state."""
-    _check_approver(actor, submission)
-    submission = _locked(submission)
-    if submission.status != expected:
-        raise ValidationError(wrong_state)
-    if comment_needed is not None and not comment.strip():
-        raise ValidationError(comment_needed)
+) -> list[tuple[Submission, Refusal | None]]:
+    """A decision of the level above on each form, guarded by its current state.
+
+    Every form is checked from one locking read (scope through the access module before
+    it, then the state and the comment), and only then are the decided ones written,
+    together: a refused form is left as it was and returned with its refusal (the
+    decided form in its place otherwise), in the order given."""
+    chosen = list(submissions)
+    refusals: dict[int, Refusal] = {}
+    for index, submission in enumerate(chosen):
+        if not access.can_decide_submission(actor, submission):
+            refusals[index] = PermissionDenied(
+                _("Only an approver of the level above may decide on this form.")
+            )
+    locked = _locked(s.pk for index, s in enumerate(chosen) if index not in refusals)
+    decided: dict[int, Submission] = {}
+    for index, submission in enumerate(chosen):
+        if index in refusals:
+            continue
+        current = locked.get(submission.pk)
+        if current is None:
+            raise Submission.DoesNotExist(f"No submission {submission.pk}.")
+        if current.status != expected or current in decided.values():
+            # A form chosen twice: its first decision takes it out of `expected`.
+            refusals[index] = ValidationError(wrong_state)
+        elif comment_needed is not None and not comment.strip():
+            refusals[index] = ValidationError(comment_needed)
+        else:
+            decided[index] = current
+    stamps: dict[str, object] = {}
     if action != "reopen":
-        submission.decided_at = timezone.now()
-        submission.decided_by = actor
-    return _transition(
-        submission,
+        stamps = {"decided_at": timezone.now(), "decided_by": actor}
+    _transition(
+        list(decided.values()),
         actor=actor,
         to=to,
         action=action,
         comment=comment.strip(),
         remote_address=remote_address,
+        stamps=stamps,
     )
+    return [
+        (submission, refusals[index]) if index in refusals else (decided[index], None)
+        for index, submission in enumerate(chosen)
+    ]
+
+
+def _decided(outcomes: list[tuple[Submission, Refusal | None]]) -> Submission:
+    ((submission, refused),) = outcomes
+    if refused is not None:
+        raise refused
+    return submission
 
 
 @transaction.atomic
@@ -336,8 +387,28 @@ def submission_approve(
     *, actor: User, submission: Submission, comment: str = "", remote_address: str | None = None
 ) -> Submission:
     """Approve and lock the figures; the indicator results take them in at once."""
+    return _decided(
+        _approve([submission], actor=actor, comment=comment, remote_address=remote_address)
+    )
+
+
+@transaction.atomic
+def submissions_approve(
+    *, actor: User, submissions: Iterable[Submission], remote_address: str | None = None
+) -> list[tuple[Submission, Refusal | None]]:
+    """Approve several forms, each checked and audited on its own: a refused form is left
+    as it was and returned with its refusal, the others are approved. One transaction and
+    a handful of statements for all (one locking read, then one statement each for the
+    audit rows, the states and the sums): a statement per form and step was most of
+    approving a commune's six forms (benchmarks/README.md, submission)."""
+    return _approve(submissions, actor=actor, comment="", remote_address=remote_address)
+
+
+def _approve(
+    submissions: Iterable[Submission], *, actor: User, comment: str, remote_address: str | None
+) -> list[tuple[Submission, Refusal | None]]:
     return _decide(
-        submission,
+        submissions,
         actor=actor,
         action="approve",
         expected=Submission.Status.SUBMITTED,
@@ -349,40 +420,21 @@ def submission_approve(
 
 
 @transaction.atomic
-def submissions_approve(
-    *, actor: User, submissions: Iterable[Submission], remote_address: str | None = None
-) -> list[tuple[Submission, PermissionDenied | ValidationError | None]]:
-    """Approve several forms, each checked and audited on its own: a refused form is
-    rolled back alone (its approval runs in a savepoint) and returned with the refusal,
-    the others stay approved. One transaction and one commit for all: a commit per form
-    was most of approving a commune's six forms (benchmarks/README.md, submission)."""
-    outcomes: list[tuple[Submission, PermissionDenied | ValidationError | None]] = []
-    for submission in submissions:
-        try:
-            approved = submission_approve(
-                actor=actor, submission=submission, remote_address=remote_address
-            )
-        except (PermissionDenied, ValidationError) as refused:
-            outcomes.append((submission, refused))
-        else:
-            outcomes.append((approved, None))
-    return outcomes
-
-
-@transaction.atomic
 def submission_return(
     *, actor: User, submission: Submission, comment: str, remote_address: str | None = None
 ) -> Submission:
-    return _decide(
-        submission,
-        actor=actor,
-        action="return",
-        expected=Submission.Status.SUBMITTED,
-        to=Submission.Status.RETURNED,
-        comment=comment,
-        remote_address=remote_address,
-        wrong_state=_("Only a submitted form can be returned."),
-        comment_needed=_("Say what needs fixing: a comment is required to return a form."),
+    return _decided(
+        _decide(
+            [submission],
+            actor=actor,
+            action="return",
+            expected=Submission.Status.SUBMITTED,
+            to=Submission.Status.RETURNED,
+            comment=comment,
+            remote_address=remote_address,
+            wrong_state=_("Only a submitted form can be returned."),
+            comment_needed=_("Say what needs fixing: a comment is required to return a form."),
+        )
     )
 
 
@@ -391,14 +443,16 @@ def submission_reopen(
     *, actor: User, submission: Submission, comment: str, remote_address: str | None = None
 ) -> Submission:
     """An approver unlocks approved figures so they can be corrected."""
-    return _decide(
-        submission,
-        actor=actor,
-        action="reopen",
-        expected=Submission.Status.APPROVED,
-        to=Submission.Status.RETURNED,
-        comment=comment,
-        remote_address=remote_address,
-        wrong_state=_("Only an approved form can be reopened."),
-        comment_needed=_("Say why the form is reopened: a comment is required."),
+    return _decided(
+        _decide(
+            [submission],
+            actor=actor,
+            action="reopen",
+            expected=Submission.Status.APPROVED,
+            to=Submission.Status.RETURNED,
+            comment=comment,
+            remote_address=remote_address,
+            wrong_state=_("Only an approved form can be reopened."),
+            comment_needed=_("Say why the form is reopened: a comment is required."),
+        )
     )

@@ -81,7 +81,7 @@ steps = st.lists(
             ["save"] * 3
             + ["submit"] * 3
             + ["approve"] * 2
-            + ["return", "reopen", "clear"]
+            + ["approve_all", "return", "reopen", "clear"]
             + ["import", "move"]
         ),
         st.sampled_from(COMMUNES[1:2]),
@@ -110,6 +110,7 @@ def _run(world, catalogue, step):
         submission_reopen,
         submission_return,
         submission_submit,
+        submissions_approve,
     )
 
     operation, commune, option, number = step
@@ -138,6 +139,12 @@ def _run(world, catalogue, step):
             unit_save(actor=admin, unit=unit)
         elif operation == "submit":
             submission_submit(actor=admin, form=form, comment="giải trình")
+        elif operation == "approve_all":
+            # The inbox's bulk approval of every form of the commune, whatever its state:
+            # the submitted ones are approved, the others refused and left alone.
+            submissions_approve(
+                actor=admin, submissions=Submission.objects.filter(unit=form.unit).order_by("pk")
+            )
         elif submission is not None and operation == "approve":
             submission_approve(actor=admin, submission=submission)
         elif submission is not None and operation == "return":
