@@ -487,6 +487,48 @@ def _forms_reached(
     return {(u, p, d, t or 0) for u, p, d, t in found}
 
 
+@dataclass
+class ReadPlan:
+    """What a read of a resolution's results covers: its parts, the periods asked for
+    and every period their figures need (baselines, the years of a term total)."""
+
+    parts: list[IndicatorPart]
+    periods: list[str]
+    needed: set[str]
+
+    def codes(self) -> set[str]:
+        return set().union(*(part_codes(part) for part in self.parts))
+
+    def elements(self) -> dict[int, DataElement]:
+        found = DataElement.objects.filter(code__in=self.codes()).only("code", "aggregation")
+        return {e.pk: e for e in found}
+
+
+def read_plan(
+    resolution: Resolution,
+    parts: Sequence[IndicatorPart] | None,
+    period_ids: Iterable[str] | None,
+) -> ReadPlan:
+    """`parts` (default: all of the resolution's) and `period_ids` (default: every yearly
+    period holding figures), with the periods their figures need."""
+    chosen = list(
+        parts
+        if parts is not None
+        else IndicatorPart.objects.filter(indicator__resolution=resolution)
+        .select_related("indicator", "baseline_period")
+        .prefetch_related("targets")
+    )
+    periods = sorted(set(period_ids) if period_ids is not None else periods_with_values())
+    needed = set(periods)
+    for part in chosen:
+        if part.baseline_period_id:
+            needed.add(part.baseline_period_id)
+        if part.accumulation == IndicatorPart.Accumulation.TERM:
+            for period_id in periods:
+                needed.update(_years(resolution.term_start, int(period_id[:4])))
+    return ReadPlan(chosen, periods, needed)
+
+
 def results_read(
     resolution: Resolution,
     *,
@@ -512,26 +554,11 @@ def results_read(
         raise ValueError("A territory's results are read at its presentation unit alone.")
     basis = basis or resolution.basis
     rule = target_rule or resolution.target_rule
-    if parts is None:
-        parts = list(
-            IndicatorPart.objects.filter(indicator__resolution=resolution)
-            .select_related("indicator", "baseline_period")
-            .prefetch_related("targets")
-        )
-    periods = sorted(set(period_ids) if period_ids is not None else periods_with_values())
+    plan = read_plan(resolution, parts, period_ids)
+    parts, periods, needed = plan.parts, plan.periods, plan.needed
     if not parts or not periods or not units:
         return []
-    needed = set(periods)
-    for part in parts:
-        if part.baseline_period_id:
-            needed.add(part.baseline_period_id)
-        if part.accumulation == IndicatorPart.Accumulation.TERM:
-            for period_id in periods:
-                needed.update(_years(resolution.term_start, int(period_id[:4])))
-    codes = set().union(*(part_codes(part) for part in parts))
-    elements = {
-        e.pk: e for e in DataElement.objects.filter(code__in=codes).only("code", "aggregation")
-    }
+    codes, elements = plan.codes(), plan.elements()
     stocks = {e.code for e in elements.values() if e.aggregation == DataElement.Aggregation.LAST}
     levels = {part.level for part in parts}
     if territory is not None:

@@ -29,7 +29,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -42,6 +41,7 @@ from danvan.indicators.models import IndicatorPart, Resolution, Target
 from danvan.indicators.results import (
     RANK,
     Basis,
+    _among_sql,
     _data_sets,
     _form_counts,
     _form_of_elements,
@@ -50,8 +50,9 @@ from danvan.indicators.results import (
     _period_ends,
     _prefixes,
     _years,
+    coverage_reporters,
     part_codes,
-    periods_with_values,
+    read_plan,
 )
 from danvan.lib.expressions import Node
 from danvan.organizations.models import OrganizationType
@@ -150,29 +151,12 @@ def results_table(
     """The results `results_read` gives for the same arguments, as a `ResultTable`."""
     basis = basis or resolution.basis
     rule = target_rule or resolution.target_rule
-    if parts is None:
-        parts = list(
-            IndicatorPart.objects.filter(indicator__resolution=resolution)
-            .select_related("indicator", "baseline_period")
-            .prefetch_related("targets")
-        )
-    parts = list(parts)
-    units = list(units)
-    periods = sorted(set(period_ids) if period_ids is not None else periods_with_values())
+    plan = read_plan(resolution, parts, period_ids)
+    parts, periods, units = plan.parts, plan.periods, list(units)
     if not parts or not periods or not units:
         return _empty(parts, periods, units, basis)
-    needed = set(periods)
-    for part in parts:
-        if part.baseline_period_id:
-            needed.add(part.baseline_period_id)
-        if part.accumulation == IndicatorPart.Accumulation.TERM:
-            for period_id in periods:
-                needed.update(_years(resolution.term_start, int(period_id[:4])))
-    grid_periods = sorted(needed)
-    codes = set().union(*(part_codes(part) for part in parts))
-    elements = {
-        e.pk: e for e in DataElement.objects.filter(code__in=codes).only("code", "aggregation")
-    }
+    grid_periods = sorted(plan.needed)
+    codes, elements = plan.codes(), plan.elements()
     levels = {part.level for part in parts}
     figures = _Grid(units, levels, grid_periods, elements, basis, _per_option(parts, elements))
     covered = _coverage(units, levels, periods, _data_sets(codes), basis) if coverage else None
@@ -287,7 +271,7 @@ def _part_block(
         base_num = base_value = np.full(value.shape, np.nan)
     estimated = figures.estimated(part, level, chosen, columns)
     if covered is not None:
-        expected, counted = covered.of(level, chosen, periods)
+        expected, counted = covered.of(level, chosen)
     else:
         expected = counted = np.full(value.shape, -1, dtype=np.int64)
     # Periods the part does not apply to (its dates): nothing computed, nothing missing.
@@ -302,7 +286,7 @@ def _part_block(
         estimated = estimated & ~off
         expected = np.where(off, 0, expected)
         counted = np.where(off, 0, counted)
-    target_column = np.where(np.isnan(low), np.nan, low)[:, None] * np.ones(value.shape)
+    target_column = low[:, None] * np.ones(value.shape)
     return {
         "period_index": np.repeat(np.arange(len(periods)), len(chosen)),
         "unit_index": np.tile(chosen, len(periods)),
@@ -428,12 +412,6 @@ def _fetch(sql: str, params: Sequence[Any], dtypes: Sequence[tuple[str, str]]) -
     }
 
 
-def _among(column: str, ids: Sequence[int]) -> tuple[str, list[Any]]:
-    from danvan.indicators.results import _among_sql
-
-    return _among_sql(column, ids)
-
-
 def _period_cte(periods: list[str]) -> tuple[str, list[Any]]:
     rows = ", ".join(["(%s, %s)"] * len(periods))
     params: list[Any] = []
@@ -457,7 +435,6 @@ class _Grid:
         per_option: set[int],
     ) -> None:
         self.n_units, self.n_periods = len(units), len(periods)
-        self.periods = periods
         self.code_ids = {e.code: e.pk for e in elements.values()}
         self.option_ids = dict(OrganizationType.objects.values_list("code", "pk"))
         self.stocks = {
@@ -523,9 +500,9 @@ class _Grid:
         at_level = [u.pk for u in units if u.level == deepest]
         choices: list[tuple[str, list[Any]]] = []
         if above:
-            choices.append(_among("s.unit_id", above))
+            choices.append(_among_sql("s.unit_id", above))
         if at_level:
-            condition, params = _among("c.target_id", at_level)
+            condition, params = _among_sql("c.target_id", at_level)
             subquery = f"SELECT c.target_id FROM geography_unitcarry c WHERE {condition}"
             choices.append((f"s.unit_id IN ({subquery})", params))
         for condition, params in choices:
@@ -568,7 +545,7 @@ class _Grid:
         """The units' own values whose form has reached the basis (as `results_read`:
         a form has reached it when a submission of it — unit, period, the element's data
         set, the body's type — has the state)."""
-        condition, params = _among("dv.unit_id", [u.pk for u in units])
+        condition, params = _among_sql("dv.unit_id", [u.pk for u in units])
         marks = ", ".join(["%s"] * len(element_ids))
         sql = f"""{cte}
         SELECT 0 AS level, dv.unit_id AS unit_id, pp.ix AS period,
@@ -591,7 +568,7 @@ class _Grid:
         if RANK[basis] < 2:
             statuses.append(Submission.Status.SUBMITTED)
         holding = [int(u) for u in np.unique(rows["unit_id"])]
-        condition, params = _among("s.unit_id", holding)
+        condition, params = _among_sql("s.unit_id", holding)
         sql = f"""{cte}
         SELECT s.unit_id AS unit_id, pp.ix AS period, s.data_set_id AS data_set_id,
                COALESCE((SELECT o.type_id FROM organizations_organization o
@@ -796,12 +773,10 @@ class _Coverage:
     """Per level, unit and period: the reporting units expected under the unit and those
     counted in the basis (`Coverage.units_expected` / `counted`)."""
 
-    def __init__(
-        self, expected: dict[int, IntArray], counted: dict[int, IntArray], periods: list[str]
-    ) -> None:
-        self.expected, self.counted, self.periods = expected, counted, periods
+    def __init__(self, expected: dict[int, IntArray], counted: dict[int, IntArray]) -> None:
+        self.expected, self.counted = expected, counted
 
-    def of(self, level: int, chosen: IntArray, periods: list[str]) -> tuple[IntArray, IntArray]:
+    def of(self, level: int, chosen: IntArray) -> tuple[IntArray, IntArray]:
         return self.expected[level][chosen].T, self.counted[level][chosen].T
 
 
@@ -815,11 +790,9 @@ def _coverage(
     shape = (len(units), len(periods))
     expected = {level: np.zeros(shape, dtype=np.int64) for level in levels}
     counted = {level: np.zeros(shape, dtype=np.int64) for level in levels}
-    result = _Coverage(expected, counted, periods)
+    result = _Coverage(expected, counted)
     if not units or not data_sets:
         return result
-    from danvan.indicators.results import coverage_reporters
-
     reporting, roots = coverage_reporters(units, levels)
     if not reporting:
         return result
@@ -863,10 +836,3 @@ def _coverage(
             np.add.at(expected[level], (unit_a[mask], period_a[mask]), 1)
             np.add.at(counted[level], (unit_a[mask], period_a[mask]), hit_a[mask])
     return result
-
-
-def decimal_of(x: float, places: int = 4) -> Decimal | None:
-    """A column's figure as the `Decimal` a report prints (NaN is None)."""
-    if np.isnan(x):
-        return None
-    return round(Decimal(repr(float(x))), places)
