@@ -22,7 +22,7 @@ from functools import cache
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
@@ -740,7 +740,9 @@ def coverage_read(
     reporting = {pk: (path, level) for pk, (path, level, _version) in reporters.items()}
     if not reporting:
         return found
-    counts = _form_counts(reporting, period_ids, data_sets)
+    counts = _form_counts(
+        {pk: level for pk, (_path, level) in reporting.items()}, period_ids, data_sets
+    )
     entered = _holding(sorted({unit_id for unit_id, _period in counts}), period_ids, data_sets)
     for period_id in period_ids:
         for level in levels:
@@ -765,13 +767,10 @@ def coverage_read(
     return found
 
 
-def coverage_reporters(
+def reporters_query(
     units: Sequence[AdministrativeUnit], levels: set[int]
-) -> tuple[dict[int, tuple[str, int, int]], dict[tuple[int, str], int]]:
-    """The reporting units at `levels` under `units` (id → path, level, version) and the
-    position in `units` of each (version, path) asked for."""
-    # Paths repeat across hierarchy versions (/92/ is the old and the new Cần Thơ).
-    roots = {(u.version_id, u.path): n for n, u in enumerate(units)}
+) -> QuerySet[AdministrativeUnit]:
+    """The reporting units at `levels` under `units`, as a query."""
     reporters = AdministrativeUnit.objects.filter(
         version_id__in={u.version_id for u in units}, level__in=sorted(levels)
     )
@@ -780,7 +779,7 @@ def coverage_reporters(
     # prefix instead; without a bound, every reporting unit and value of the country was
     # read once per resolution (benchmarks/README.md, national read).
     outermost: list[str] = []
-    for prefix in sorted({path for _version, path in roots}):
+    for prefix in sorted({u.path for u in units}):
         if not outermost or not prefix.startswith(outermost[-1]):
             outermost.append(prefix)
     if len(outermost) >= 50:
@@ -795,16 +794,28 @@ def coverage_reporters(
         for prefix in outermost:
             query |= Q(path__startswith=prefix)
         reporters = reporters.filter(query)
-    rows = reporters.order_by().values_list("pk", "path", "level", "version_id")
+    return reporters.order_by()
+
+
+def coverage_reporters(
+    units: Sequence[AdministrativeUnit], levels: set[int]
+) -> tuple[dict[int, tuple[str, int, int]], dict[tuple[int, str], int]]:
+    """The reporting units at `levels` under `units` (id → path, level, version) and the
+    position in `units` of each (version, path) asked for."""
+    # Paths repeat across hierarchy versions (/92/ is the old and the new Cần Thơ).
+    roots = {(u.version_id, u.path): n for n, u in enumerate(units)}
+    rows = reporters_query(units, levels).values_list("pk", "path", "level", "version_id")
     return {pk: (path, level, version) for pk, path, level, version in rows}, roots
 
 
-def _form_counts(
-    reporting: dict[int, tuple[str, int]], period_ids: set[str], data_sets: Sequence[DataSet]
-) -> dict[tuple[int, str], tuple[int, int, int]]:
-    """For each reporting unit and period: the forms of `data_sets` it is expected to fill
-    (one per territorial body of an allowed type, or one for the unit), how many are
-    submitted or approved, how many approved; units expected to fill none are left out.
+def form_counts_query(
+    reporting: dict[int, int], period_ids: Sequence[str], data_sets: Sequence[DataSet]
+) -> tuple[str, list[Any]] | None:
+    """The query counting, for each reporting unit (id → level) and period (columns
+    `unit_id`, `period_ix`: its position in `period_ids`), the forms of `data_sets` it is
+    expected to fill (`forms`: one per territorial body of an allowed type, or one for the
+    unit), how many are submitted or approved (`sent`), how many approved (`approved`);
+    units expected to fill none are left out; None when no unit is expected to.
     Counted in the database: reading every body and form of the country's communes into
     Python took most of a national ranking's coverage (benchmarks/README.md). Each form's
     state is a probe of the form index (a subquery in the select list): joined, the
@@ -813,10 +824,10 @@ def _form_counts(
     params: list[Any] = []
     # The periods asked for, whether or not a period row exists yet (it is made with the
     # first figure): a unit is expected before it has entered anything.
-    period_params = sorted(period_ids)
-    periods = " UNION ALL ".join(["SELECT %s AS id"] * len(period_params))
+    period_params = list(period_ids)
+    periods = " UNION ALL ".join(f"SELECT %s AS id, {n} AS ix" for n in range(len(period_params)))
     for data_set in data_sets:
-        at_levels = [pk for pk, (_path, level) in reporting.items() if level in data_set.levels]
+        at_levels = [pk for pk, level in reporting.items() if level in data_set.levels]
         if not at_levels:
             continue
         units_sql, units_params = _among_sql(
@@ -830,7 +841,7 @@ def _form_counts(
             types = f"AND o.type_id IN ({', '.join(['%s'] * len(allowed))})" if allowed else ""
             if joined:
                 branches.append(f"""
-                SELECT o.unit_id AS unit_id, p.id AS period_id, s.status AS status
+                SELECT o.unit_id AS unit_id, p.ix AS period_ix, s.status AS status
                 FROM organizations_organization o CROSS JOIN ({periods}) p
                 LEFT JOIN datasets_submission s ON s.data_set_id = %s
                   AND s.unit_id = o.unit_id AND s.organization_id = o.id AND s.period_id = p.id
@@ -838,7 +849,7 @@ def _form_counts(
                 """)
             else:
                 branches.append(f"""
-                SELECT o.unit_id AS unit_id, p.id AS period_id, (
+                SELECT o.unit_id AS unit_id, p.ix AS period_ix, (
                   SELECT s.status FROM datasets_submission s WHERE s.data_set_id = %s
                     AND s.unit_id = o.unit_id AND s.organization_id = o.id AND s.period_id = p.id
                 ) AS status
@@ -851,7 +862,7 @@ def _form_counts(
         else:
             if joined:
                 branches.append(f"""
-                SELECT u.id AS unit_id, p.id AS period_id, s.status AS status
+                SELECT u.id AS unit_id, p.ix AS period_ix, s.status AS status
                 FROM geography_administrativeunit u CROSS JOIN ({periods}) p
                 LEFT JOIN datasets_submission s ON s.data_set_id = %s
                   AND s.unit_id = u.id AND s.organization_id IS NULL AND s.period_id = p.id
@@ -859,7 +870,7 @@ def _form_counts(
                 """)
             else:
                 branches.append(f"""
-                SELECT u.id AS unit_id, p.id AS period_id, (
+                SELECT u.id AS unit_id, p.ix AS period_ix, (
                   SELECT s.status FROM datasets_submission s WHERE s.data_set_id = %s
                     AND s.unit_id = u.id AND s.organization_id IS NULL AND s.period_id = p.id
                 ) AS status
@@ -869,24 +880,35 @@ def _form_counts(
             form_params = [*period_params, data_set.pk] if joined else [data_set.pk, *period_params]
             params += [*form_params, *units_params]
     if not branches:
-        return {}
+        return None
     # Each branch fenced (an OFFSET), so that its probe is run once per form: pulled up
     # into the counting query, it was run again for each count that reads the state.
     fence = "OFFSET 0" if connection.vendor == "postgresql" else "LIMIT -1 OFFSET 0"
     fenced = [f"SELECT * FROM ({branch} {fence}) b{n}" for n, branch in enumerate(branches)]
     sql = f"""
-    SELECT f.unit_id, f.period_id, COUNT(*),
-      SUM(CASE WHEN f.status IN (%s, %s) THEN 1 ELSE 0 END),
-      SUM(CASE WHEN f.status = %s THEN 1 ELSE 0 END)
+    SELECT f.unit_id AS unit_id, f.period_ix AS period_ix, COUNT(*) AS forms,
+      SUM(CASE WHEN f.status IN (%s, %s) THEN 1 ELSE 0 END) AS sent,
+      SUM(CASE WHEN f.status = %s THEN 1 ELSE 0 END) AS approved
     FROM ({" UNION ALL ".join(fenced)}) f
-    GROUP BY f.unit_id, f.period_id
+    GROUP BY f.unit_id, f.period_ix
     """
     statuses = [Submission.Status.SUBMITTED, Submission.Status.APPROVED]
+    return sql, [*statuses, Submission.Status.APPROVED, *params]
+
+
+def _form_counts(
+    reporting: dict[int, int], period_ids: set[str], data_sets: Sequence[DataSet]
+) -> dict[tuple[int, str], tuple[int, int, int]]:
+    """`form_counts_query`'s counts by (unit, period)."""
+    periods = sorted(period_ids)
+    query = form_counts_query(reporting, periods, data_sets)
+    if query is None:
+        return {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*statuses, Submission.Status.APPROVED, *params])
+        cursor.execute(*query)
         return {
-            (unit_id, period_id): (int(forms), int(sent), int(approved))
-            for unit_id, period_id, forms, sent, approved in cursor.fetchall()
+            (unit_id, periods[ix]): (int(forms), int(sent), int(approved))
+            for unit_id, ix, forms, sent, approved in cursor.fetchall()
         }
 
 

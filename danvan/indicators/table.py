@@ -32,7 +32,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import psycopg
 from django.db import connection
+from django.db.models import F
+from django.db.models.functions import Coalesce
 
 from danvan.datasets.models import DataElement, Submission
 from danvan.geography.models import AdministrativeUnit
@@ -43,16 +46,15 @@ from danvan.indicators.results import (
     Basis,
     _among_sql,
     _data_sets,
-    _form_counts,
     _form_of_elements,
     _holding,
     _parsed,
     _period_ends,
-    _prefixes,
     _years,
-    coverage_reporters,
+    form_counts_query,
     part_codes,
     read_plan,
+    reporters_query,
 )
 from danvan.lib.expressions import Node
 from danvan.organizations.models import OrganizationType
@@ -379,26 +381,25 @@ def _judge(
 
 def _fetch(sql: str, params: Sequence[Any], dtypes: Sequence[tuple[str, str]]) -> dict[str, Any]:
     """Run a SELECT whose columns are never NULL and return them as arrays. On PostgreSQL
-    through `COPY … TO STDOUT (FORMAT BINARY)` with every column cast to a fixed-width
-    type, read with one `frombuffer`; on SQLite through the cursor."""
+    the rows come back as one `bytea` — each row's columns in their fixed-width binary
+    form (`int8send`, `float8send`), concatenated by `string_agg` — read with one
+    `frombuffer`: half the time of a binary `COPY` for a national read, whose rows psycopg
+    hands over one message at a time (benchmarks/README.md). One value is at most 1 GB,
+    some forty million rows of a read; a province's read is a few hundred thousand. On
+    SQLite through the cursor."""
     if connection.vendor == "postgresql":
-        casts = {"i8": "int8", "f8": "float8"}
-        outer = ", ".join(f"q.{name}::{casts[kind]}" for name, kind in dtypes)
+        send = {"i8": "int8send(q.{}::int8)", "f8": "float8send(q.{}::float8)"}
+        row = " || ".join(send[kind].format(name) for name, kind in dtypes)
         connection.ensure_connection()
-        raw = connection.connection.cursor()
-        chunks: list[bytes] = []
-        with raw.copy(
-            f"COPY (SELECT {outer} FROM ({sql}) q) TO STDOUT (FORMAT BINARY)", params
-        ) as copy:
-            for chunk in copy:
-                chunks.append(bytes(chunk))
-        data = b"".join(chunks)
-        # Header: 11-byte signature, flags and extension length (4 bytes each); trailer -1.
-        body = data[19 + int.from_bytes(data[15:19], "big") : -2]
-        fields: list[tuple[str, str]] = [("n", ">i2")]
-        for name, kind in dtypes:
-            fields += [(f"{name}_len", ">i4"), (name, f">{kind}")]
-        rows = np.frombuffer(body, dtype=np.dtype(fields))
+        # A server-side-binding cursor: Django's binds on the client, which cannot ask
+        # for binary results, and the hex text of a `bytea` is twice its size to decode.
+        with psycopg.Cursor(connection.connection) as cursor:
+            query = f"SELECT string_agg({row}, ''::bytea) FROM ({sql}) q"
+            cursor.execute(query, list(params), binary=True)
+            (data,) = cursor.fetchone() or (None,)
+        rows = np.frombuffer(
+            bytes(data or b""), dtype=np.dtype([(name, f">{kind}") for name, kind in dtypes])
+        )
         return {name: rows[name].astype(kind) for name, kind in dtypes}
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
@@ -445,7 +446,7 @@ class _Grid:
         self._by_level: dict[int, dict[str, Any]] = {}
         self._present: dict[int, np.ndarray[Any, np.dtype[np.bool_]]] = {}
         rows = self._read(units, levels, periods, elements, basis)
-        unit_pos = _positions(np.array([u.pk for u in units], dtype=np.int64), rows["unit_id"])
+        unit_pos = _positions(np.array([u.id for u in units], dtype=np.int64), rows["unit_id"])
         # Averages: a sum row's total over the values it rests on.
         average = [
             pk for pk, e in elements.items() if e.aggregation == DataElement.Aggregation.AVERAGE
@@ -496,8 +497,8 @@ class _Grid:
         total, count = f"{basis}_total", f"{basis}_count"
         option_sql, option_params = self._option_sql("s.element_id", "s.option")
         deepest = max(levels)
-        above = [u.pk for u in units if u.level < deepest]
-        at_level = [u.pk for u in units if u.level == deepest]
+        above = [u.id for u in units if u.level < deepest]
+        at_level = [u.id for u in units if u.level == deepest]
         choices: list[tuple[str, list[Any]]] = []
         if above:
             choices.append(_among_sql("s.unit_id", above))
@@ -545,7 +546,7 @@ class _Grid:
         """The units' own values whose form has reached the basis (as `results_read`:
         a form has reached it when a submission of it — unit, period, the element's data
         set, the body's type — has the state)."""
-        condition, params = _among_sql("dv.unit_id", [u.pk for u in units])
+        condition, params = _among_sql("dv.unit_id", [u.id for u in units])
         marks = ", ".join(["%s"] * len(element_ids))
         sql = f"""{cte}
         SELECT 0 AS level, dv.unit_id AS unit_id, pp.ix AS period,
@@ -556,7 +557,7 @@ class _Grid:
         """
         rows = _fetch(sql, [*cte_params, *params, *element_ids], dtypes)
         # A unit's own values are figures at its own level.
-        ids = np.array([u.pk for u in units], dtype=np.int64)
+        ids = np.array([u.id for u in units], dtype=np.int64)
         levels = np.array([u.level for u in units], dtype=np.int64)
         rows["level"] = levels[_positions(ids, rows["unit_id"])]
         if basis == Basis.ENTERED or not len(rows["unit_id"]):
@@ -787,52 +788,57 @@ def _coverage(
     data_sets: Sequence[Any],
     basis: str,
 ) -> _Coverage:
+    """`coverage_read`'s units expected and counted, as arrays: each reporting unit's
+    (unit, period) count is added to itself and its ancestors among `units`, matched by
+    id with `_positions` rather than by path in Python (a tenth of a ranking's time)."""
     shape = (len(units), len(periods))
     expected = {level: np.zeros(shape, dtype=np.int64) for level in levels}
     counted = {level: np.zeros(shape, dtype=np.int64) for level in levels}
     result = _Coverage(expected, counted)
     if not units or not data_sets:
         return result
-    reporting, roots = coverage_reporters(units, levels)
-    if not reporting:
+    # A reporting unit and the units above it (the hierarchy is at most four levels
+    # deep), read as columns: ten thousand rows as Python tuples set off the collector.
+    chain = ("parent_id", "parent__parent_id", "parent__parent__parent_id")
+    reporters = (
+        reporters_query(units, levels)
+        .values("level")
+        .annotate(unit=F("pk"), **{f"up{n}": Coalesce(hop, -1) for n, hop in enumerate(chain, 1)})
+    )
+    dtypes = [("level", "i8"), ("unit", "i8"), ("up1", "i8"), ("up2", "i8"), ("up3", "i8")]
+    found = _fetch(*reporters.query.sql_with_params(), dtypes)
+    if not len(found["unit"]):
         return result
-    counts = _form_counts(
-        {pk: (path, level) for pk, (path, level, _version) in reporting.items()},
-        set(periods),
-        data_sets,
+    reporter_levels, reporter_ids = found["level"], found["unit"]
+    levels_of = dict(zip(reporter_ids.tolist(), reporter_levels.tolist(), strict=True))
+    query = form_counts_query(levels_of, periods, data_sets)
+    if query is None:
+        return result
+    counts = _fetch(
+        *query,
+        [
+            ("unit_id", "i8"),
+            ("period_ix", "i8"),
+            ("forms", "i8"),
+            ("sent", "i8"),
+            ("approved", "i8"),
+        ],
     )
-    entered = (
-        _holding(sorted({unit_id for unit_id, _period in counts}), set(periods), data_sets)
-        if basis == Basis.ENTERED
-        else set()
-    )
-    column = {p: n for n, p in enumerate(periods)}
-    holders: dict[int, list[int]] = {}
-    for unit_id, (path, _level, version_id) in reporting.items():
-        holders[unit_id] = [
-            pos
-            for prefix in _prefixes(path)
-            if (pos := roots.get((version_id, prefix))) is not None
-        ]
-    rows_unit, rows_period, rows_level, rows_hit = [], [], [], []
-    for (unit_id, period_id), (n_forms, n_sent, n_approved) in counts.items():
-        if basis == Basis.ENTERED:
-            hit = (unit_id, period_id) in entered
-        elif basis == Basis.SUBMITTED:
-            hit = n_sent == n_forms
-        else:
-            hit = n_approved == n_forms
-        level = reporting[unit_id][1]
-        for pos in holders[unit_id]:
-            rows_unit.append(pos)
-            rows_period.append(column[period_id])
-            rows_level.append(level)
-            rows_hit.append(int(hit))
-    if rows_unit:
-        unit_a, period_a = np.array(rows_unit), np.array(rows_period)
-        level_a, hit_a = np.array(rows_level), np.array(rows_hit)
+    counted_ids, period_at = counts["unit_id"], counts["period_ix"]
+    if basis == Basis.ENTERED:
+        keys = list(zip(counted_ids.tolist(), [periods[i] for i in period_at], strict=True))
+        entered = _holding(sorted(set(counted_ids.tolist())), set(periods), data_sets)
+        hit = np.array([key in entered for key in keys], dtype=np.int64)
+    else:
+        done = counts["sent"] if basis == Basis.SUBMITTED else counts["approved"]
+        hit = (done == counts["forms"]).astype(np.int64)
+    row = _positions(reporter_ids, counted_ids)
+    level_at = reporter_levels[row]
+    unit_ids = np.array([u.id for u in units], dtype=np.int64)
+    for column in ("unit", "up1", "up2", "up3"):
+        holder = _positions(unit_ids, found[column][row])
         for level in levels:
-            mask = level_a == level
-            np.add.at(expected[level], (unit_a[mask], period_a[mask]), 1)
-            np.add.at(counted[level], (unit_a[mask], period_a[mask]), hit_a[mask])
+            mask = (holder >= 0) & (level_at == level)
+            np.add.at(expected[level], (holder[mask], period_at[mask]), 1)
+            np.add.at(counted[level], (holder[mask], period_at[mask]), hit[mask])
     return result
