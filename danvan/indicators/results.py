@@ -17,7 +17,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Any
 
@@ -291,6 +291,9 @@ class _Figures:
         return dict(total) or None
 
 
+_FOUR_PLACES = Decimal("0.0001")
+
+
 def _territory_figures(
     territory: Territory,
     *,
@@ -368,7 +371,9 @@ def _shares_carried(
     ):
         key = (wanted[element_id].code, options.get(option_id or 0))
         for level, weight, estimated in links[unit_id]:
-            totals[(level, period_id)][key] += Decimal(value) * weight
+            # Rounded as the sums round each carried contribution (indicators/sums.py).
+            share = (Decimal(value) * weight).quantize(_FOUR_PLACES, ROUND_HALF_UP)
+            totals[(level, period_id)][key] += share
             counts[(level, period_id)][key] += 1
             if estimated:
                 merged.estimated[(level, territory.unit.pk, period_id)].add(key[0])

@@ -139,8 +139,13 @@ def _rolled(source: str, unit_ids: Sequence[int] | None) -> tuple[str, list[int]
         marks = ", ".join(["%s"] * len(unit_ids))
         where, carry_where = f"AND u.id IN ({marks})", f"AND c.source_id IN ({marks})"
         unit_params = [*unit_ids] * 6
+    # Each carried contribution rounded to the four decimals a sum keeps, once: a sum
+    # is then exactly the total of its contributions, whichever way it was reached (a
+    # rebuild, or saves by difference, each of which sends a figure's new and old
+    # contributions as two rows). Rounding only the stored sum, 1,5 × 0,3333 = 0,49995
+    # was kept as 0,5000 against a rebuild of 0,49995, and reported as out of step.
     sums = [
-        f"SUM(d.{name} * anc.weight) AS {name}"
+        f"SUM(ROUND(d.{name} * anc.weight, 4)) AS {name}"
         if name.endswith("_total")
         else f"SUM(d.{name}) AS {name}"
         for name in _COLUMNS
@@ -349,18 +354,23 @@ def _apply_batch(batch: list[Change]) -> None:
     rows = []
     params: list[object] = []
     for change in batch:
-        rows.append(
-            "SELECT %s AS unit_id, %s AS period_id, %s AS element_id, %s AS opt, "
-            "CAST(%s AS NUMERIC) AS delta, %s AS dcount"
-        )
-        params += [
-            change.unit_id,
-            change.period_id,
-            change.element_id,
-            change.option or 0,
-            str((change.new or 0) - (change.old or 0)),
-            int(change.old is None) - int(change.new is None),
-        ]
+        # The new figure in, the old one out: two rows, so that each is weighted and
+        # rounded as a rebuild weights and rounds it (`_rolled`).
+        for figure, sign in ((change.new, 1), (change.old, -1)):
+            if figure is None:
+                continue
+            rows.append(
+                "SELECT %s AS unit_id, %s AS period_id, %s AS element_id, %s AS opt, "
+                "CAST(%s AS NUMERIC) AS delta, %s AS dcount"
+            )
+            params += [
+                change.unit_id,
+                change.period_id,
+                change.element_id,
+                change.option or 0,
+                str(sign * figure),
+                sign,
+            ]
     unit_ids = sorted({change.unit_id for change in batch})
     period_ids = sorted({change.period_id for change in batch})
     forms = (
@@ -391,14 +401,16 @@ def sums_apply_staged(*, table: str) -> None:
     (`unit_id, period_id, element_id, opt, value, old_value, action`; action "" is
     nothing to write). Raises `NegativeSumError` (the caller's transaction must then be
     rolled back) if a touched sum would fall below zero."""
+    # The new figures in and the old ones out, as two rows each (see `_apply_batch`).
     changes = f"""
     SELECT a.unit_id AS unit_id, a.period_id AS period_id, a.element_id AS element_id,
-      a.opt AS opt,
-      COALESCE(CAST(a.value AS NUMERIC), 0) - COALESCE(CAST(a.old_value AS NUMERIC), 0) AS delta,
-      (CASE WHEN a.old_value IS NULL THEN 1 ELSE 0 END)
-        - (CASE WHEN a.value IS NULL THEN 1 ELSE 0 END) AS dcount
+      a.opt AS opt, CAST(a.value AS NUMERIC) AS delta, 1 AS dcount
     FROM {table} a
-    WHERE a.action <> ''
+    WHERE a.action <> '' AND a.value IS NOT NULL
+    UNION ALL
+    SELECT a.unit_id, a.period_id, a.element_id, a.opt, -CAST(a.old_value AS NUMERIC), -1
+    FROM {table} a
+    WHERE a.action <> '' AND a.old_value IS NOT NULL
     """
     forms = f"s.unit_id IN (SELECT a.unit_id FROM {table} a WHERE a.action <> '')"
     rolled, unit_params = _rolled(_changes_source(changes, forms), None)
