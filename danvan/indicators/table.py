@@ -379,14 +379,18 @@ def _judge(
 # --- reading figures into columns --------------------------------------------------------
 
 
+_BUCKETS = 16
+
+
 def _fetch(sql: str, params: Sequence[Any], dtypes: Sequence[tuple[str, str]]) -> dict[str, Any]:
     """Run a SELECT whose columns are never NULL and return them as arrays. On PostgreSQL
     the rows come back as one `bytea` — each row's columns in their fixed-width binary
     form (`int8send`, `float8send`), concatenated by `string_agg` — read with one
     `frombuffer`. A binary `COPY` hands its rows over one message at a time: for one year's
     271.152 values it took 0,69–0,90 s against 0,24–0,37 s (benchmarks/README.md; the
-    national read gained 5 %, its time being the server's). One value is at most 1 GB,
-    some forty million rows of a read; a province's read is a few hundred thousand. On
+    national read gained 5 %, its time being the server's). A `bytea` is at most 1 GB
+    (sixteen million rows of the widest read), so the rows are split by unit into
+    `_BUCKETS` values, each read in turn: a read of every value of the country fits. On
     SQLite through the cursor."""
     if connection.vendor == "postgresql":
         send = {"i8": "int8send(q.{}::int8)", "f8": "float8send(q.{}::float8)"}
@@ -394,13 +398,12 @@ def _fetch(sql: str, params: Sequence[Any], dtypes: Sequence[tuple[str, str]]) -
         connection.ensure_connection()
         # A server-side-binding cursor: Django's binds on the client, which cannot ask
         # for binary results, and the hex text of a `bytea` is twice its size to decode.
+        key = next(name for name, _kind in dtypes if name in ("unit_id", "unit"))
         with psycopg.Cursor(connection.connection) as cursor:
-            query = f"SELECT string_agg({row}, ''::bytea) FROM ({sql}) q"
-            cursor.execute(query, list(params), binary=True)
-            (data,) = cursor.fetchone() or (None,)
-        rows = np.frombuffer(
-            bytes(data or b""), dtype=np.dtype([(name, f">{kind}") for name, kind in dtypes])
-        )
+            query = f"SELECT string_agg({row}, ''::bytea) FROM ({sql}) q GROUP BY mod(q.{key}, %s)"
+            cursor.execute(query, [*params, _BUCKETS], binary=True)
+            data = b"".join(bytes(chunk) for (chunk,) in cursor.fetchall())
+        rows = np.frombuffer(data, dtype=np.dtype([(name, f">{kind}") for name, kind in dtypes]))
         return {name: rows[name].astype(kind) for name, kind in dtypes}
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
