@@ -32,6 +32,7 @@ from danvan.geography.models import AdministrativeUnit
 from danvan.geography.territory import Territory
 from danvan.indicators.engine import Status, judge, target_for
 from danvan.indicators.models import ElementSum, IndicatorPart, Resolution, Target
+from danvan.indicators.sums import PLACES
 from danvan.lib.expressions import Expression, expression_parse
 from danvan.lib.periods import PeriodType
 from danvan.lib.text import date_parts
@@ -291,9 +292,6 @@ class _Figures:
         return dict(total) or None
 
 
-_FOUR_PLACES = Decimal("0.0001")
-
-
 def _territory_figures(
     territory: Territory,
     *,
@@ -372,7 +370,7 @@ def _shares_carried(
         key = (wanted[element_id].code, options.get(option_id or 0))
         for level, weight, estimated in links[unit_id]:
             # Rounded as the sums round each carried contribution (indicators/sums.py).
-            share = (Decimal(value) * weight).quantize(_FOUR_PLACES, ROUND_HALF_UP)
+            share = (Decimal(value) * weight).quantize(PLACES, ROUND_HALF_UP)
             totals[(level, period_id)][key] += share
             counts[(level, period_id)][key] += 1
             if estimated:

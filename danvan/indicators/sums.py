@@ -470,7 +470,8 @@ class Difference:
     rebuilt: tuple[Decimal | int, ...]
 
 
-_PLACES = Decimal("0.0001")
+# The four decimals a sum keeps (its column) and each carried contribution is rounded to.
+PLACES = Decimal("0.0001")
 
 
 def sums_differences() -> list[Difference]:
@@ -518,6 +519,6 @@ def _differences_sql() -> tuple[str, list[Any]]:
 
 def _figures(row: Sequence[Any]) -> tuple[Decimal | int, ...]:
     return tuple(
-        Decimal(str(value)).quantize(_PLACES) if name.endswith("_total") else int(value)
+        Decimal(str(value)).quantize(PLACES) if name.endswith("_total") else int(value)
         for name, value in zip(_KEPT, row, strict=True)
     )
