@@ -383,24 +383,25 @@ _BUCKETS = 16
 
 
 def _fetch(sql: str, params: Sequence[Any], dtypes: Sequence[tuple[str, str]]) -> dict[str, Any]:
-    """Run a SELECT whose columns are never NULL and return them as arrays. On PostgreSQL
-    the rows come back as one `bytea` — each row's columns in their fixed-width binary
-    form (`int8send`, `float8send`), concatenated by `string_agg` — read with one
-    `frombuffer`. A binary `COPY` hands its rows over one message at a time: for one year's
-    271.152 values it took 0,69–0,90 s against 0,24–0,37 s (benchmarks/README.md; the
-    national read gained 5 %, its time being the server's). A `bytea` is at most 1 GB
-    (sixteen million rows of the widest read), so the rows are split by unit into
-    `_BUCKETS` values, each read in turn: a read of every value of the country fits. On
-    SQLite through the cursor."""
+    """Run a SELECT whose columns are never NULL, one of them `unit_id`, and return them
+    as arrays. On PostgreSQL the rows come back as `bytea` values — each row's columns in
+    their fixed-width binary form (`int8send`, `float8send`), concatenated by `string_agg`
+    — read with one `frombuffer`. A binary `COPY` hands its rows over one message at a
+    time: for one year's 271.152 values it took 0,69–0,90 s against 0,24–0,37 s
+    (benchmarks/README.md; the national read gained 5 %, its time being the server's). A
+    `bytea` is at most 1 GB (sixteen million rows of the widest read), so the rows are
+    split by `unit_id` into `_BUCKETS` values: a read of every value of the country fits.
+    On SQLite through the cursor."""
     if connection.vendor == "postgresql":
         send = {"i8": "int8send(q.{}::int8)", "f8": "float8send(q.{}::float8)"}
         row = " || ".join(send[kind].format(name) for name, kind in dtypes)
         connection.ensure_connection()
         # A server-side-binding cursor: Django's binds on the client, which cannot ask
         # for binary results, and the hex text of a `bytea` is twice its size to decode.
-        key = next(name for name, _kind in dtypes if name in ("unit_id", "unit"))
         with psycopg.Cursor(connection.connection) as cursor:
-            query = f"SELECT string_agg({row}, ''::bytea) FROM ({sql}) q GROUP BY mod(q.{key}, %s)"
+            query = (
+                f"SELECT string_agg({row}, ''::bytea) FROM ({sql}) q GROUP BY mod(q.unit_id, %s)"
+            )
             cursor.execute(query, [*params, _BUCKETS], binary=True)
             data = b"".join(bytes(chunk) for (chunk,) in cursor.fetchall())
         rows = np.frombuffer(data, dtype=np.dtype([(name, f">{kind}") for name, kind in dtypes]))
@@ -807,13 +808,15 @@ def _coverage(
     reporters = (
         reporters_query(units, levels)
         .values("level")
-        .annotate(unit=F("pk"), **{f"up{n}": Coalesce(hop, -1) for n, hop in enumerate(chain, 1)})
+        .annotate(
+            unit_id=F("pk"), **{f"up{n}": Coalesce(hop, -1) for n, hop in enumerate(chain, 1)}
+        )
     )
-    dtypes = [("level", "i8"), ("unit", "i8"), ("up1", "i8"), ("up2", "i8"), ("up3", "i8")]
+    dtypes = [("level", "i8"), ("unit_id", "i8"), ("up1", "i8"), ("up2", "i8"), ("up3", "i8")]
     found = _fetch(*reporters.query.sql_with_params(), dtypes)
-    if not len(found["unit"]):
+    if not len(found["unit_id"]):
         return result
-    reporter_levels, reporter_ids = found["level"], found["unit"]
+    reporter_levels, reporter_ids = found["level"], found["unit_id"]
     levels_of = dict(zip(reporter_ids.tolist(), reporter_levels.tolist(), strict=True))
     query = form_counts_query(levels_of, periods, data_sets)
     if query is None:
@@ -839,7 +842,7 @@ def _coverage(
     row = _positions(reporter_ids, counted_ids)
     level_at = reporter_levels[row]
     unit_ids = np.array([u.id for u in units], dtype=np.int64)
-    for column in ("unit", "up1", "up2", "up3"):
+    for column in ("unit_id", "up1", "up2", "up3"):
         holder = _positions(unit_ids, found[column][row])
         for level in levels:
             mask = (holder >= 0) & (level_at == level)
