@@ -186,7 +186,10 @@ class DataValue(models.Model):
         blank=True,
         related_name="values",
     )
-    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="values")
+    # No index of its own: `datavalue_unit_period_element` begins with the unit.
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="values", db_index=False
+    )
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="values")
     value = models.DecimalField(max_digits=20, decimal_places=4)
     comment = models.TextField(blank=True)
@@ -230,26 +233,63 @@ class DataValue(models.Model):
 
 
 class DataValueAudit(models.Model):
-    """Every change of a figure: never updated, never deleted."""
+    """Every change of a figure: never updated, never deleted.
+
+    Its references are not database constraints (`db_constraint=False`, as history tables
+    commonly are, e.g. django-simple-history's): every audit row is written in the
+    transaction that writes its figure, from the same ids, and those the value table's
+    constraints check. Checking them twice was half of an import's COMMIT on PostgreSQL
+    (the deferred checks run one row at a time there; benchmarks/README.md). Deleting what
+    an audit row names is still refused (`PROTECT`, by Django), so the log keeps its
+    meaning. Only the indexes a query reads are kept: a cell's history
+    (`audit_cell_idx`, which also serves the element's lookups), the unit's (scope,
+    protection of a unit) and the date (the admin's order).
+    """
 
     class Action(models.TextChoices):
         CREATE = "create", _("Created")
         UPDATE = "update", _("Changed")
         DELETE = "delete", _("Deleted")
 
-    element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="+")
-    organization_type = models.ForeignKey(
-        OrganizationType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    element = models.ForeignKey(
+        DataElement,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
-    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
+    organization_type = models.ForeignKey(
+        OrganizationType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
+    period = models.ForeignKey(
+        Period,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     action = models.CharField(max_length=10, choices=Action.choices)
     old_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     new_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     comment = models.TextField(blank=True)
     source = models.CharField(max_length=10, choices=DataValue.Source.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     remote_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -58,6 +58,21 @@ def test_clearing_a_cell_deletes_the_value_and_audits_it(commune_form, world):
     assert DataValueAudit.objects.latest("pk").action == "delete"
 
 
+def test_what_an_audit_row_names_cannot_be_deleted_once_its_value_is_gone(commune_form, world):
+    # The audit's references are not database constraints: Django's PROTECT keeps them.
+    from django.db.models import ProtectedError
+
+    save(commune_form, world.district_clerk, "members", "100")
+    save(commune_form, world.district_clerk, "members", "")
+    assert not DataValue.objects.exists()
+
+    for named in (element("members"), commune_form.period, world.district_clerk):
+        with pytest.raises(ProtectedError) as refused:
+            named.delete()
+        assert any(isinstance(o, DataValueAudit) for o in refused.value.protected_objects)
+    assert DataValueAudit.objects.count() == 2
+
+
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
