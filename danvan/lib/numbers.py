@@ -20,6 +20,8 @@ class NumberFormatError(ValueError):
 def parse_vn_number(text: str) -> Decimal:
     """'1.234' -> 1234, '1.234,5' -> 1234.5, '1234' -> 1234, '0,5' -> 0.5."""
     cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
+    if cleaned.isdigit() and cleaned.isascii():  # most figures: a plain whole number
+        return Decimal(cleaned)
     if not cleaned:
         raise NumberFormatError("empty")
     if not (_GROUPED.match(cleaned) or _PLAIN.match(cleaned)):

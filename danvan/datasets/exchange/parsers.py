@@ -97,6 +97,9 @@ class SkippedRow:
     label: str = ""
 
 
+NOT_SET = (False, "")  # `flag_parse` of an absent field
+
+
 def flag_parse(name: str, raw: Any) -> tuple[bool, str]:
     """(value, problem) of a true/false field as DHIS2 writes it."""
     if isinstance(raw, bool):
@@ -124,6 +127,8 @@ def followup_problem(raw: Any) -> str:
 def machine_to_vn(text: str) -> str:
     """'1234.5' (DHIS2, CSV, JSON) -> '1234,5', the form `value_parse` reads unambiguously."""
     text = text.strip()
+    if text.isdigit():  # a whole number reads the same in both
+        return text
     if _MACHINE_DECIMAL.match(text):
         return text.replace(".", ",")
     return text
@@ -364,15 +369,18 @@ class CsvSource(Source):
         index, is_header = self._layout(header)
         width = len(header)
         i_element, i_period, i_unit, i_value = (index[c] for c in REQUIRED_CSV_COLUMNS)
-
-        def field(fields: list[str], name: str) -> str | None:
-            position = index.get(name)
-            return fields[position] if position is not None else None
+        # The optional columns' positions, or None: looked up once, not per row.
+        i_deleted, i_followup, i_option, i_comment, i_attribute = (
+            index.get(name)
+            for name in (
+                "deleted", "followup", "categoryoptioncombo", "comment", "attributeoptioncombo"
+            )
+        )  # fmt: skip
 
         rows = reader if is_header else itertools.chain([header], reader)
         for fields in rows:
             line = reader.line_num
-            if not fields or not any(f.strip() for f in fields):
+            if not fields or not "".join(fields).strip():
                 continue
             if len(fields) != width:
                 yield RawRow(
@@ -386,18 +394,21 @@ class CsvSource(Source):
                     % {"found": len(fields), "expected": width},
                 )
                 continue
-            deleted, problem = flag_parse("deleted", field(fields, "deleted"))
-            problem = problem or followup_problem(field(fields, "followup"))
+            deleted, problem = (
+                flag_parse("deleted", fields[i_deleted]) if i_deleted is not None else NOT_SET
+            )
+            if not problem and i_followup is not None:
+                problem = followup_problem(fields[i_followup])
             yield RawRow(
                 line,
                 fields[i_element],
                 fields[i_period],
                 fields[i_unit],
-                field(fields, "categoryoptioncombo") or "",
+                fields[i_option] if i_option is not None else "",
                 machine_to_vn(fields[i_value]),
-                field(fields, "comment"),
+                fields[i_comment] if i_comment is not None else None,
                 problem=problem,
-                attribute=field(fields, "attributeoptioncombo") or "",
+                attribute=fields[i_attribute] if i_attribute is not None else "",
                 deleted=deleted,
             )
 

@@ -253,6 +253,8 @@ class _Context:
         if data_set_code:
             self.data_set_restrict(data_set_code)
         self.element_ids: dict[str, DataElement | str | None] = {}
+        # What a row's element, option and attribute say (`_head`), by those three texts.
+        self.heads: dict[tuple[str, str, str], _Head] = {}
         self.option_ids: dict[str, OrganizationType | str | None] = {}
         self.units: dict[str, AdministrativeUnit | str | None] = {}
         self.unit_writable: dict[int, bool] = {}
@@ -293,6 +295,7 @@ class _Context:
         self.import_options = options
         self.element_ids.clear()
         self.option_ids.clear()
+        self.heads.clear()
 
     def _by_scheme(
         self,
@@ -512,6 +515,72 @@ class _Context:
         ) | self.period_index[period.id]
 
 
+_Head = tuple[
+    "tuple[str, str] | None", "DataElement | None", "tuple[str, str] | None",
+    "OrganizationType | None",
+]  # fmt: skip
+
+
+def _head(ctx: _Context, row: RawRow) -> _Head:
+    """What a row's element, option and attribute columns say, the same for every row
+    that gives them alike: (a rejection before the period and unit are read, the element,
+    a rejection after the unit's scope is checked, the organization type)."""
+    if not ctx.is_default_option(row.attribute):
+        return (
+            (
+                "attribute_option_combo",
+                _(
+                    "attributeOptionCombo “%(combo)s”: danvan has no attribute categories, "
+                    "only “default”; nothing was imported."
+                )
+                % {"combo": row.attribute[:40]},
+            ),
+            None, None, None,
+        )  # fmt: skip
+    element = ctx.element_for(row.element)
+    if isinstance(element, str):
+        return ("ambiguous_element", element), None, None, None
+    if element is None:
+        unknown = _("Unknown data element (id scheme %(scheme)s).") % {
+            "scheme": ctx.import_options.element_scheme
+        }
+        return ("unknown_element", unknown), None, None, None
+    if element.disaggregated_by_organization:
+        option = ctx.option_for(row.option)
+        if isinstance(option, str):
+            return None, element, ("ambiguous_option", option), None
+        if option is None:
+            return (
+                None, element,
+                (
+                    "unknown_option",
+                    _("This figure is reported by organization: give the organization type code."),
+                ),
+                None,
+            )  # fmt: skip
+        allowed = ctx.element_types[element.id]
+        if allowed and option.id not in allowed:
+            return (
+                None, element,
+                ("option_not_allowed", _("This organization does not report this figure.")),
+                None,
+            )  # fmt: skip
+        return None, element, None, option
+    if not ctx.is_default_option(row.option):
+        return (
+            None, element,
+            ("option_not_allowed", _("This figure is not broken down by organization.")),
+            None,
+        )  # fmt: skip
+    if not access.in_organization_scope(ctx.actor, None):
+        return (
+            None, element,
+            ("out_of_scope", _("Out of scope: you may enter figures only for your organization.")),
+            None,
+        )  # fmt: skip
+    return None, element, None, None
+
+
 def _check(ctx: _Context, row: RawRow, summary: ImportSummary) -> _Checked | None:
     """The row checked on its own, or None (rejected, or blank)."""
     if row.problem:
@@ -539,29 +608,17 @@ def _check(ctx: _Context, row: RawRow, summary: ImportSummary) -> _Checked | Non
             )
             return None
         summary.converted += converted
-    if not ctx.is_default_option(row.attribute):
-        summary.reject(
-            row,
-            "attribute_option_combo",
-            _(
-                "attributeOptionCombo “%(combo)s”: danvan has no attribute categories, only "
-                "“default”; nothing was imported."
-            )
-            % {"combo": row.attribute[:40]},
-        )
+    head_key = (row.attribute, row.element, row.option)
+    head = ctx.heads.get(head_key)
+    if head is None:
+        if len(ctx.heads) >= 20_000:  # bounded: a file names few elements and options
+            ctx.heads.clear()
+        head = ctx.heads[head_key] = _head(ctx, row)
+    early, element, late, option = head
+    if early is not None:
+        summary.reject(row, *early)
         return None
-    element = ctx.element_for(row.element)
-    if isinstance(element, str):
-        summary.reject(row, "ambiguous_element", element)
-        return None
-    if element is None:
-        summary.reject(
-            row,
-            "unknown_element",
-            _("Unknown data element (id scheme %(scheme)s).")
-            % {"scheme": ctx.import_options.element_scheme},
-        )
-        return None
+    assert element is not None
     period = ctx.period(row.period)
     if isinstance(period, str):
         summary.reject(row, "invalid_period", period)
@@ -583,27 +640,11 @@ def _check(ctx: _Context, row: RawRow, summary: ImportSummary) -> _Checked | Non
             row, "out_of_scope", _("Out of scope: you may not enter figures for this unit.")
         )
         return None
-    option: OrganizationType | None = None
+    if late is not None:
+        summary.reject(row, *late)
+        return None
     organization: Organization | None = None
-    if element.disaggregated_by_organization:
-        found_option = ctx.option_for(row.option)
-        if isinstance(found_option, str):
-            summary.reject(row, "ambiguous_option", found_option)
-            return None
-        option = found_option
-        if option is None:
-            summary.reject(
-                row,
-                "unknown_option",
-                _("This figure is reported by organization: give the organization type code."),
-            )
-            return None
-        allowed = ctx.element_types[element.id]
-        if allowed and option.id not in allowed:
-            summary.reject(
-                row, "option_not_allowed", _("This organization does not report this figure.")
-            )
-            return None
+    if option is not None:
         organization = ctx.organizations.get((unit.id, option.id))
         if organization is None:
             summary.reject(
@@ -617,18 +658,6 @@ def _check(ctx: _Context, row: RawRow, summary: ImportSummary) -> _Checked | Non
                 _("Out of scope: you may not enter figures for this organization."),
             )
             return None
-    elif not ctx.is_default_option(row.option):
-        summary.reject(
-            row, "option_not_allowed", _("This figure is not broken down by organization.")
-        )
-        return None
-    elif not access.in_organization_scope(ctx.actor, None):
-        summary.reject(
-            row,
-            "out_of_scope",
-            _("Out of scope: you may enter figures only for your organization."),
-        )
-        return None
     forms = ctx.forms_for(element, unit, option, period)
     if isinstance(forms, str):
         summary.reject(row, "not_in_form", forms)
@@ -867,8 +896,9 @@ class _Stage:
 def _process(ctx: _Context, stage: _Stage, rows: list[RawRow], summary: ImportSummary) -> None:
     for row in rows:
         # PostgreSQL can neither store nor even compare text holding NUL: refuse the row.
-        texts = (row.element, row.period, row.unit, row.option, row.value, row.comment or "")
-        if not row.problem and any("\x00" in text for text in texts):
+        if not row.problem and "\x00" in (
+            f"{row.element}{row.period}{row.unit}{row.option}{row.value}{row.comment or ''}"
+        ):
             row.problem = _("The row contains a NUL character.")
     ctx.units_load({r.unit.strip() for r in rows if not r.problem})
     checked = [c for row in rows if (c := _check(ctx, row, summary)) is not None]
@@ -898,6 +928,7 @@ def _process(ctx: _Context, stage: _Stage, rows: list[RawRow], summary: ImportSu
     staged: list[tuple[Any, ...]] = []
     new: list[_Checked] = []
     changed: list[_Checked] = []
+    digested: list[str] = []  # the preview's digest, fed once per chunk (same digest)
     strategy = ctx.import_options.strategy
     for item in checked:
         option_id = item.option.id if item.option else None
@@ -918,8 +949,8 @@ def _process(ctx: _Context, stage: _Stage, rows: list[RawRow], summary: ImportSu
                 )
             continue
         pending[key] = (item.value, item.row.line)
-        ctx.hasher.update(
-            f"{item.key}:{item.value}:{item.comment}:{current[1] if current else None}\n".encode()
+        digested.append(
+            f"{item.key}:{item.value}:{item.comment}:{current[1] if current else None}\n"
         )
         action = ""
         comment = item.comment
@@ -932,7 +963,7 @@ def _process(ctx: _Context, stage: _Stage, rows: list[RawRow], summary: ImportSu
         ):
             # Re-sending what is stored changes nothing, even on an approved form.
             summary.unchanged += 1
-        elif any(
+        elif locked and any(
             (d.id, item.unit.id, organization_id, item.period.id) in locked for d in item.data_sets
         ):
             summary.reject(
@@ -976,6 +1007,7 @@ def _process(ctx: _Context, stage: _Stage, rows: list[RawRow], summary: ImportSu
                 current[3] if current else 0, item.data_sets[0].id,
             )
         )  # fmt: skip
+    ctx.hasher.update("".join(digested).encode())
     summary.new += len(new)
     summary.changed += len(changed)
     summary.deleted += sum(1 for row in staged if row[8] == "d")
