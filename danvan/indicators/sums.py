@@ -33,6 +33,10 @@ from django.db import connection, transaction
 from danvan.indicators.models import ElementSum
 
 # State rank of a form: 0 entered (draft, returned, or no form yet), 1 submitted, 2 approved.
+# The decimals a sum keeps (its column) and each carried contribution is rounded to: in
+# SQL as `DIGITS`, in Python as `PLACES`.
+DIGITS = 4
+PLACES = Decimal(1).scaleb(-DIGITS)
 _RANK = "CASE s.status WHEN 'approved' THEN 2 WHEN 'submitted' THEN 1 ELSE 0 END"
 
 # The form (data set) an element's values belong to.
@@ -145,7 +149,7 @@ def _rolled(source: str, unit_ids: Sequence[int] | None) -> tuple[str, list[int]
     # contributions as two rows). Rounding only the stored sum, 1,5 × 0,3333 = 0,49995
     # was kept as 0,5000 against a rebuild of 0,49995, and reported as out of step.
     sums = [
-        f"SUM(ROUND(d.{name} * anc.weight, 4)) AS {name}"
+        f"SUM(ROUND(d.{name} * anc.weight, {DIGITS})) AS {name}"
         if name.endswith("_total")
         else f"SUM(d.{name}) AS {name}"
         for name in _COLUMNS
@@ -414,7 +418,7 @@ def sums_apply_staged(*, table: str) -> None:
     """
     forms = f"s.unit_id IN (SELECT a.unit_id FROM {table} a WHERE a.action <> '')"
     rolled, unit_params = _rolled(_changes_source(changes, forms), None)
-    negative = " OR ".join(f"ROUND({name}, 4) < 0" for name in _KEPT)
+    negative = " OR ".join(f"ROUND({name}, {DIGITS}) < 0" for name in _KEPT)
     sql = _APPLY.format(
         columns=", ".join(_KEPT),
         rolled=rolled,
@@ -436,7 +440,7 @@ def sums_apply_staged(*, table: str) -> None:
             found = cursor.fetchall()
         else:
             cursor.execute(f"{sql} {returning}", unit_params)
-            found = [row for row in cursor.fetchall() if any(round(x, 4) < 0 for x in row[3:])]
+            found = [row for row in cursor.fetchall() if any(round(x, DIGITS) < 0 for x in row[3:])]
     if found:
         unit_id, period_id, element_id, *figures = found[0]
         total = min(Decimal(str(x)) for x in figures)
@@ -470,10 +474,6 @@ class Difference:
     rebuilt: tuple[Decimal | int, ...]
 
 
-# The four decimals a sum keeps (its column) and each carried contribution is rounded to.
-PLACES = Decimal("0.0001")
-
-
 def sums_differences() -> list[Difference]:
     """Maintained sums against a rebuild from the values (rows all zero count as absent).
 
@@ -504,7 +504,7 @@ def _differences_sql() -> tuple[str, list[Any]]:
         for name in _KEPT
     )
     differ = " OR ".join(
-        f"ROUND(SUM(CASE WHEN k = 1 THEN {name} ELSE -{name} END), 4) <> 0" for name in _KEPT
+        f"ROUND(SUM(CASE WHEN k = 1 THEN {name} ELSE -{name} END), {DIGITS}) <> 0" for name in _KEPT
     )
     sql = f"""
     SELECT {_KEY}, {sides} FROM (
