@@ -179,3 +179,31 @@ def test_a_preview_writes_nothing_and_a_second_import_starts_a_fresh_stage(world
     assert applied.applied and applied.changed == 1
     assert again.applied and (again.changed, again.unchanged) == (0, 1)
     assert snapshot()[1] == before[1] + 1
+
+
+def test_a_figure_created_while_the_file_is_imported_refuses_it(world, figures, monkeypatch):
+    from danvan.datasets.exchange import pipeline
+    from danvan.datasets.models import DataElement, DataValue
+    from danvan.organizations.models import OrganizationType
+
+    real = pipeline._Stage.merge
+
+    def with_a_concurrent_entry(stage):  # type: ignore[no-untyped-def]
+        # Another save creates the figure the file brings as new, after the chunk read.
+        DataValue.objects.create(
+            element=DataElement.objects.get(code="members_new"),
+            organization_type=OrganizationType.objects.get(code="hnd"),
+            unit=world.commune_one_a,
+            period_id="2021",
+            value=3,
+        )
+        real(stage)
+
+    monkeypatch.setattr(pipeline._Stage, "merge", with_a_concurrent_entry)
+    before = snapshot()
+
+    summary = import_bytes(world.district_clerk, _csv("members_new,2021,01101,hnd,7,"))
+
+    assert summary.file_error_code == "conflict"
+    assert not summary.applied
+    assert snapshot() == before
