@@ -11,8 +11,10 @@ rejected row, a conflict or a sum that would turn negative rolls it all back, so
 imported whole or not at all.
 
 Memory: rows stream through; the duplicate index is the staging table's primary key (in the
-database); what grows in the process is one entry per form touched (for the validation
-rules and the preview) and per unit named (the code lookup).
+database), and so are the forms a file touches (for the validation rules and the preview).
+What the process holds is bounded: the units looked up (`UNITS_HELD`), each form's
+validity, what a row's element and option columns say, the rejections and findings kept
+for the preview (`MAX_REPORTED`).
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ from danvan.organizations.models import Organization, OrganizationType
 CHUNK_SIZE = 5000
 MAX_REPORTED = 1000  # rejected rows and rule findings kept for the preview
 RULE_UNITS = 200  # units whose figures the validation rules read at a time
+UNITS_HELD = 2000  # units (with their bodies and scope) the checks keep looked up
 DEFAULT_OPTIONS = frozenset({"", "default", "HllvX50cXC0"})  # DHIS2's default combo uid
 DEFAULT_VERSION = "vn-legacy"
 LOCKED = (Submission.Status.SUBMITTED, Submission.Status.APPROVED)
@@ -386,9 +389,19 @@ class _Context:
         return self.periods[ident]
 
     def units_load(self, idents: Iterable[str]) -> None:
-        missing = {c for c in idents if c not in self.units}
+        """Look up the units a chunk names (and their bodies). What is held is bounded:
+        files come unit by unit, so past `UNITS_HELD` units the lookups start afresh and
+        memory does not grow with the number of units a file names."""
+        wanted = set(idents)
+        missing = {c for c in wanted if c not in self.units}
         if not missing:
             return
+        if len(self.units) + len(missing) > UNITS_HELD:
+            self.units.clear()
+            self.unit_writable.clear()
+            self.organizations.clear()
+            self.organization_writable.clear()
+            missing = wanted
         scheme = self.import_options.unit_scheme
         in_version = AdministrativeUnit.objects.filter(version=self.version).only(
             "pk",

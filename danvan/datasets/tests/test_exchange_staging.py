@@ -207,3 +207,41 @@ def test_a_figure_created_while_the_file_is_imported_refuses_it(world, figures, 
     assert summary.file_error_code == "conflict"
     assert not summary.applied
     assert snapshot() == before
+
+
+def test_units_looked_up_are_bounded_and_checked_again_after(world, figures, monkeypatch):
+    # Two rows per chunk and one unit held: a chunk naming a unit not yet looked up
+    # starts the lookups afresh, the units it shares with the chunk before included.
+    from danvan.datasets.exchange import pipeline
+    from danvan.datasets.models import DataValue
+
+    monkeypatch.setattr(pipeline, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(pipeline, "UNITS_HELD", 1)
+
+    refused = import_bytes(
+        world.district_clerk,
+        _csv(
+            "members_new,2021,01101,hnd,7,",
+            "members_new,2021,01102,hnd,8,",
+            "members,2021,01101,hnd,130,",  # held from the chunk before
+            "members_new,2021,01201,hnd,9,",  # another district's commune
+        ),
+    )
+    assert not refused.applied
+    assert [(r.line, r.code) for r in refused.rejections] == [(5, "out_of_scope")]
+
+    summary = import_bytes(
+        world.district_clerk,
+        _csv(
+            "members_new,2021,01101,hnd,7,",
+            "members_new,2021,01102,hnd,8,",
+            "members_new,2021,01101,hnd,7,",  # the first figure again, after eviction
+        ),
+    )
+    assert summary.applied, summary.rejections
+    assert (summary.new, summary.unchanged) == (2, 1)
+    stored = DataValue.objects.filter(element__code="members_new", organization_type__code="hnd")
+    assert sorted((v.unit.code, v.value) for v in stored) == [
+        ("01101", Decimal(7)),
+        ("01102", Decimal(8)),
+    ]
