@@ -18,7 +18,10 @@ def save(form, user, code, raw, **kwargs):
     return data_value_save(actor=user, form=form, element=element(code), raw=raw, **kwargs)
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("1.234", 1234), ("1234", 1234), (" 12 ", 12)])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("1.234", 1234), ("1234", 1234), (" 12 ", 12), ("0012", 12), ("9" * 15, 10**15 - 1)],
+)
 def test_vietnamese_number_input_is_accepted(commune_form, world, raw, expected):
     result = save(commune_form, world.district_clerk, "members", raw)
 
@@ -81,6 +84,7 @@ def test_what_an_audit_row_names_cannot_be_deleted_once_its_value_is_gone(commun
         ("12,5", "số nguyên"),
         ("12.5", "không phải là số"),
         ("1" * 20, "quá lớn"),
+        ("1" + "0" * 15, "quá lớn"),  # 10^15: the first figure too large
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message(commune_form, world, raw, message):
