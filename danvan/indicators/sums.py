@@ -32,11 +32,12 @@ from django.db import connection, transaction
 
 from danvan.indicators.models import ElementSum
 
-# State rank of a form: 0 entered (draft, returned, or no form yet), 1 submitted, 2 approved.
 # The decimals a sum keeps (its column) and each carried contribution is rounded to: in
 # SQL as `DIGITS`, in Python as `PLACES`.
 DIGITS = 4
 PLACES = Decimal(1).scaleb(-DIGITS)
+
+# State rank of a form: 0 entered (draft, returned, or no form yet), 1 submitted, 2 approved.
 _RANK = "CASE s.status WHEN 'approved' THEN 2 WHEN 'submitted' THEN 1 ELSE 0 END"
 
 # The form (data set) an element's values belong to.
