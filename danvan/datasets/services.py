@@ -101,10 +101,6 @@ def form_check_writable(
 
 
 def value_parse(element: DataElement, raw: str) -> Decimal:
-    text = raw.strip()
-    # Most figures are whole and not negative: below 10^15 they need no other check.
-    if text.isdigit() and text.isascii() and (len(text) < 16 or Decimal(text) < MAX_VALUE):
-        return Decimal(text)
     try:
         value = parse_vn_number(raw)
     except NumberFormatError as error:
