@@ -123,31 +123,6 @@ def test_an_import_interrupted_halfway_leaves_values_audit_and_sums_consistent(
     assert sums_differences() == []
 
 
-def test_a_figure_changed_while_the_file_is_imported_refuses_it(world, figures, monkeypatch):
-    from django.db.models import F
-
-    from danvan.datasets.exchange import pipeline
-    from danvan.datasets.models import DataValue
-
-    real = pipeline._Stage.merge
-
-    def with_a_concurrent_save(stage):  # type: ignore[no-untyped-def]
-        # Another save lands between the chunk's read and the merge.
-        DataValue.objects.filter(element__code="members").update(
-            value=125, revision=F("revision") + 1
-        )
-        real(stage)
-
-    monkeypatch.setattr(pipeline._Stage, "merge", with_a_concurrent_save)
-    before = snapshot()
-
-    summary = import_bytes(world.district_clerk, _csv("members,2021,01101,hnd,130,"))
-
-    assert summary.file_error_code == "conflict"
-    assert not summary.applied
-    assert snapshot() == before
-
-
 def test_duplicates_are_found_in_the_staging_table_across_chunks(world, figures, monkeypatch):
     from danvan.datasets.exchange import pipeline
 
@@ -181,15 +156,19 @@ def test_a_preview_writes_nothing_and_a_second_import_starts_a_fresh_stage(world
     assert snapshot()[1] == before[1] + 1
 
 
-def test_a_figure_created_while_the_file_is_imported_refuses_it(world, figures, monkeypatch):
-    from danvan.datasets.exchange import pipeline
+def _save_meanwhile(world, kind: str) -> None:  # type: ignore[no-untyped-def]
+    """Another save, between the chunk's read and the merge: it changes a stored figure,
+    or creates the one the file brings as new."""
+    from django.db.models import F
+
     from danvan.datasets.models import DataElement, DataValue
     from danvan.organizations.models import OrganizationType
 
-    real = pipeline._Stage.merge
-
-    def with_a_concurrent_entry(stage):  # type: ignore[no-untyped-def]
-        # Another save creates the figure the file brings as new, after the chunk read.
+    if kind == "changed":
+        DataValue.objects.filter(element__code="members").update(
+            value=125, revision=F("revision") + 1
+        )
+    else:
         DataValue.objects.create(
             element=DataElement.objects.get(code="members_new"),
             organization_type=OrganizationType.objects.get(code="hnd"),
@@ -197,12 +176,27 @@ def test_a_figure_created_while_the_file_is_imported_refuses_it(world, figures, 
             period_id="2021",
             value=3,
         )
+
+
+@pytest.mark.parametrize(
+    ("kind", "row"),
+    [("changed", "members,2021,01101,hnd,130,"), ("created", "members_new,2021,01101,hnd,7,")],
+)
+def test_a_figure_written_while_the_file_is_imported_refuses_it(
+    world, figures, monkeypatch, kind, row
+):  # type: ignore[no-untyped-def]
+    from danvan.datasets.exchange import pipeline
+
+    real = pipeline._Stage.merge
+
+    def with_a_concurrent_save(stage):  # type: ignore[no-untyped-def]
+        _save_meanwhile(world, kind)
         real(stage)
 
-    monkeypatch.setattr(pipeline._Stage, "merge", with_a_concurrent_entry)
+    monkeypatch.setattr(pipeline._Stage, "merge", with_a_concurrent_save)
     before = snapshot()
 
-    summary = import_bytes(world.district_clerk, _csv("members_new,2021,01101,hnd,7,"))
+    summary = import_bytes(world.district_clerk, _csv(row))
 
     assert summary.file_error_code == "conflict"
     assert not summary.applied
