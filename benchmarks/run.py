@@ -2,14 +2,16 @@
 
     uv run --frozen python benchmarks/run.py [--values 1000000[,5000000]] [--formats csv,json]
 
-Each (database, size, format) runs in a child process on a throwaway database (SQLite in a
-temporary folder; PostgreSQL too when DATABASE_URL is set: a database
-`<its name>_bench_<pid>` is created next to it and dropped after), with synthetic units and
-the real catalogue. It prints one JSON document: values per second of the importing
-process's CPU and of wall time, peak memory of the import, and a yardstick measured in the
-same child: a bare COPY (PostgreSQL) or `executemany` (SQLite) of the same rows into the
-same table, without parsing, checks or audit. After each import the maintained sums are
-compared with a rebuild (`sums_differences`); a difference fails the run.
+Each (database, size, format) gets a throwaway database (SQLite in a temporary folder;
+PostgreSQL too when DATABASE_URL is set: a database `<its name>_bench_<pid>_<n>` is created
+next to it and dropped after) with synthetic units and the real catalogue. One child
+process prepares it and writes the file; a second, fresh one imports it, so the import's
+peak memory is the import's and not what building the synthetic country left behind. It
+prints one JSON document: values per second of the importing process's CPU and of wall
+time, peak memory of the import, and a yardstick measured in the importing child: a bare
+COPY (PostgreSQL) or `executemany` (SQLite) of the same rows into the same table, without
+parsing, checks or audit. After each import the maintained sums are compared with a rebuild
+(`sums_differences`); a difference fails the run.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import itertools
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -33,22 +36,37 @@ YEARS = range(2010, 2022)
 def _parent(args: argparse.Namespace) -> None:
     engines = ["sqlite"] + (["postgres"] if os.environ.get("DATABASE_URL") else [])
     results = []
+    runs = itertools.count(1)
     for engine in engines:
         for fmt in args.formats.split(","):
             env = dict(os.environ)
             if engine == "sqlite":
                 env.pop("DATABASE_URL", None)
             for size in args.values.split(","):
+                folder = tempfile.mkdtemp(prefix="danvan-bench-")
+                name = f"{os.getpid()}_{next(runs)}"
                 command = [sys.executable, __file__, "--child", engine, "--values", size]
-                command += ["--formats", fmt]
-                done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-                if done.returncode != 0:
-                    results.append(
-                        {"engine": engine, "format": fmt, "values": int(size),
-                         "error": done.stderr[-2000:]}
-                    )  # fmt: skip
-                    continue
-                results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+                command += ["--formats", fmt, "--folder", folder, "--name", name]
+                try:
+                    for stage in ("prepare", "measure"):
+                        done = subprocess.run(
+                            [*command, "--stage", stage],
+                            env=env, capture_output=True, text=True, check=False,
+                        )  # fmt: skip
+                        if os.environ.get("BENCH_PROFILE"):
+                            sys.stderr.write(done.stderr)  # the profile of the import
+                        if done.returncode != 0:
+                            results.append(
+                                {"engine": engine, "format": fmt, "values": int(size),
+                                 "stage": stage, "error": done.stderr[-2000:]}
+                            )  # fmt: skip
+                            break
+                    else:
+                        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+                finally:
+                    shutil.rmtree(folder, ignore_errors=True)
+                    if engine == "postgres":
+                        _drop(_postgres_name(name))
     machine = {
         "cpus": os.cpu_count(),
         "python": sys.version.split()[0],
@@ -75,32 +93,44 @@ def _size(run: dict[str, object]) -> int:
     return int(run["values"])  # type: ignore[call-overload]
 
 
-def _database(engine: str, folder: Path) -> str | None:
-    """Point the settings at a throwaway database; return a Postgres name to drop."""
+def _postgres_name(run: str) -> str:
+    import dj_database_url
+
+    # Beside the given database and named after it: a shared server's databases stay apart.
+    return f"{dj_database_url.parse(os.environ['DATABASE_URL'])['NAME']}_bench_{run}"
+
+
+def _server(dbname: str):  # type: ignore[no-untyped-def]
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(os.environ["DATABASE_URL"])
+    return psycopg.connect(
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        user=config["USER"] or None,
+        password=config["PASSWORD"] or None,
+        dbname=dbname,
+        autocommit=True,
+    )
+
+
+def _database(engine: str, folder: Path, run: str, *, create: bool) -> None:
+    """Point the settings at the run's throwaway database (created if `create`)."""
     os.environ["DANVAN_DEBUG"] = "1"
     os.environ["DANVAN_DATA_DIR"] = str(folder)
     os.environ["DANVAN_SQLITE_NAME"] = "bench.sqlite3"
     os.environ["DJANGO_SETTINGS_MODULE"] = "danvan.settings"
     if engine == "sqlite":
-        return None
+        return
     import dj_database_url
-    import psycopg
 
-    config = dj_database_url.parse(os.environ["DATABASE_URL"])
-    # Beside the given database and named after it: a shared server's databases stay apart.
-    name = f"{config['NAME']}_bench_{os.getpid()}"
-    with psycopg.connect(
-        host=config["HOST"] or None,
-        port=config["PORT"] or None,
-        user=config["USER"] or None,
-        password=config["PASSWORD"] or None,
-        dbname=config["NAME"],
-        autocommit=True,
-    ) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
+    name = _postgres_name(run)
+    if create:
+        with _server(dj_database_url.parse(os.environ["DATABASE_URL"])["NAME"]) as server:
+            server.execute(f'CREATE DATABASE "{name}"')
     base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
     os.environ["DATABASE_URL"] = f"{base}/{name}"
-    return name
 
 
 def _world(communes_needed: int):  # type: ignore[no-untyped-def]
@@ -214,57 +244,51 @@ def _write_file(fmt: str, path: Path, count: int, communes, cells) -> None:  # t
 
 
 def _child(args: argparse.Namespace) -> None:
-    engine, fmt, count = args.child, args.formats, int(args.values)
-    with tempfile.TemporaryDirectory() as folder:
-        dropped = _database(engine, Path(folder))
-        sys.path.insert(0, str(ROOT))
-        import django
+    engine, fmt, count, folder = args.child, args.formats, int(args.values), Path(args.folder)
+    _database(engine, folder, args.name, create=args.stage == "prepare")
+    sys.path.insert(0, str(ROOT))
+    import django
 
-        django.setup()
-        try:
-            result = _measure(engine, fmt, count, Path(folder))
-        finally:
-            if dropped:
-                _drop(dropped)
-    print(json.dumps(result))
+    django.setup()
+    if args.stage == "prepare":
+        _prepare(fmt, count, folder)
+    else:
+        print(json.dumps(_measure(engine, fmt, count, folder)))
 
 
 def _drop(name: str) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(os.environ["DATABASE_URL"])
-    with psycopg.connect(
-        host=config["HOST"] or None,
-        port=config["PORT"] or None,
-        user=config["USER"] or None,
-        password=config["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    with _server("postgres") as server:
+        server.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
-def _measure(engine: str, fmt: str, count: int, folder: Path) -> dict[str, object]:
+def _prepare(fmt: str, count: int, folder: Path) -> None:
+    """The database (catalogue, synthetic units, the importing user) and the file."""
     from django.core.management import call_command
-    from django.db import connection
-
-    from danvan.datasets.exchange.parsers import source_open
-    from danvan.datasets.exchange.pipeline import values_import
-    from danvan.datasets.models import DataValue, DataValueAudit
-    from danvan.indicators.sums import sums_differences
 
     call_command("migrate", verbosity=0)
     cells_needed = 100  # fewer than a commune reports: enough communes whatever the catalogue
-    communes_needed = max(1, -(-count // (cells_needed * len(YEARS))))
-    user, communes = _world(communes_needed)
+    user, communes = _world(max(1, -(-count // (cells_needed * len(YEARS)))))
     cells = _cells_per_commune()
     communes_needed = max(1, -(-count // (len(cells) * len(YEARS))))
+    _write_file(fmt, folder / f"values.{fmt}", count, communes[:communes_needed], cells)
+    (folder / "prepared.json").write_text(
+        json.dumps({"user": user.pk, "communes": communes_needed})
+    )
+
+
+def _measure(engine: str, fmt: str, count: int, folder: Path) -> dict[str, object]:
+    from django.db import connection
+
+    from danvan.accounts.models import User
+    from danvan.datasets.exchange.parsers import source_open
+    from danvan.datasets.exchange.pipeline import values_import
+    from danvan.datasets.models import DataValue, DataValueAudit
+    from danvan.geography.models import AdministrativeUnit
+    from danvan.indicators.sums import sums_differences
+
+    prepared = json.loads((folder / "prepared.json").read_text())
+    user = User.objects.get(pk=prepared["user"])
     path = folder / f"values.{fmt}"
-    _write_file(fmt, path, count, communes[:communes_needed], cells)
     size = path.stat().st_size
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
@@ -306,7 +330,9 @@ def _measure(engine: str, fmt: str, count: int, folder: Path) -> dict[str, objec
     # Yardstick: the same rows into the same table, bare (no parsing, checks, audit, sums).
     DataValueAudit.objects.all().delete()
     DataValue.objects.all().delete()
-    bare_seconds, bare_cpu = _bare(count, communes[:communes_needed], cells, user.pk)
+    communes = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE)
+    communes = list(communes.order_by("path")[: prepared["communes"]])
+    bare_seconds, bare_cpu = _bare(count, communes, _cells_per_commune(), user.pk)
     assert DataValue.objects.count() == count
 
     return {
@@ -382,7 +408,9 @@ def main() -> None:
     )
     parser.add_argument("--formats", default="csv,json")
     parser.add_argument("--child", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
-    parser.add_argument("--profile", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--stage", choices=["prepare", "measure"], help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
+    parser.add_argument("--name", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child(args)
