@@ -63,7 +63,7 @@ from danvan.organizations.models import Organization, OrganizationType
 CHUNK_SIZE = 5000
 MAX_REPORTED = 1000  # rejected rows and rule findings kept for the preview
 RULE_UNITS = 200  # units whose figures the validation rules read at a time
-UNITS_HELD = 2000  # units (with their bodies and scope) the checks keep looked up
+UNITS_HELD = 500  # units (with their bodies and scope) the checks keep looked up
 DEFAULT_OPTIONS = frozenset({"", "default", "HllvX50cXC0"})  # DHIS2's default combo uid
 DEFAULT_VERSION = "vn-legacy"
 LOCKED = (Submission.Status.SUBMITTED, Submission.Status.APPROVED)
@@ -241,6 +241,7 @@ class _Context:
             e.id: {t.id for t in e.organization_types.all()} for e in self.elements.values()
         }
         self.options = {t.code: t for t in OrganizationType.objects.all()}
+        self.option_by_id = {t.id: t for t in self.options.values()}
         self.data_sets = {d.id: d for d in DataSet.objects.prefetch_related("organization_types")}
         self.data_set_types = {
             d.id: {t.id for t in d.organization_types.all()} for d in self.data_sets.values()
@@ -453,12 +454,16 @@ class _Context:
             )
         for ident in missing:
             self.units.setdefault(ident, None)
-        new_ids = [u.id for c in missing if isinstance(u := self.units[c], AdministrativeUnit)]
-        if new_ids:
+        new_units = {u.id: u for c in missing if isinstance(u := self.units[c], AdministrativeUnit)}
+        if new_units:
+            # The few fields the checks read; unit and type are the objects held already,
+            # not a copy of each per body (a unit has six bodies).
             organizations = Organization.objects.filter(
-                unit_id__in=new_ids, kind=Organization.Kind.TERRITORIAL
-            ).select_related("unit", "type")
+                unit_id__in=list(new_units), kind=Organization.Kind.TERRITORIAL
+            ).only("pk", "unit_id", "type_id", "name", "valid_from", "valid_to")
             for organization in organizations:
+                organization.unit = new_units[organization.unit_id]
+                organization.type = self.option_by_id[organization.type_id]
                 self.organizations[(organization.unit_id, organization.type_id)] = organization
 
     def unit_ok(self, unit: AdministrativeUnit) -> bool:
