@@ -129,6 +129,7 @@ GROUP BY anc.ancestor_id, anc.level, d.period_id, d.element_id, d.opt
 
 # Every column a sum row keeps, estimated_count included.
 _KEPT = (*_COLUMNS, "estimated_count")
+_RETURNED_BATCH = 5000  # rows of SQLite's RETURNING read at a time
 
 # Adds them to the sums, creating the rows it needs.
 _APPLY = """
@@ -440,8 +441,12 @@ def sums_apply_staged(*, table: str) -> None:
             )
             found = cursor.fetchall()
         else:
+            # One row per sum written, read a batch at a time: memory stays flat however
+            # many sums a large import touches.
             cursor.execute(f"{sql} {returning}", unit_params)
-            found = [row for row in cursor.fetchall() if any(round(x, DIGITS) < 0 for x in row[3:])]
+            found = []
+            while rows := cursor.fetchmany(_RETURNED_BATCH):
+                found = found or [r for r in rows if any(round(x, DIGITS) < 0 for x in r[3:])]
     if found:
         unit_id, period_id, element_id, *figures = found[0]
         total = min(Decimal(str(x)) for x in figures)

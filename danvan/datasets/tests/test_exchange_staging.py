@@ -95,6 +95,36 @@ def test_a_sum_that_would_turn_negative_refuses_the_file(world, figures):
     assert snapshot() == before and _sums() == sums_before
 
 
+def test_a_negative_sum_is_found_whichever_batch_of_written_sums_it_is_in(
+    world, figures, monkeypatch
+):
+    # SQLite reads back the sums an import wrote a batch at a time: one row per batch
+    # here, and the negative one among several written in the same statement.
+    from danvan.datasets.models import DataElement
+    from danvan.indicators import sums
+    from danvan.indicators.models import ElementSum
+
+    monkeypatch.setattr(sums, "_RETURNED_BATCH", 1)
+    members = DataElement.objects.get(code="members")
+    assert ElementSum.objects.filter(unit=world.district_one, element_id=members.pk).update(
+        entered_total=0
+    )
+    before = snapshot()
+
+    summary = import_bytes(
+        world.district_clerk,
+        _csv(
+            "members_new,2021,01101,hnd,7,",
+            "members_new,2021,01102,hnd,8,",
+            "members,2021,01101,hnd,100,",
+            "works,2021,01102,hnd,4,",
+        ),
+    )
+
+    assert summary.file_error_code == "negative_sum", summary.rejections
+    assert snapshot() == before
+
+
 @pytest.mark.parametrize("where", ["merge", "sums_apply_staged"])
 def test_an_import_interrupted_halfway_leaves_values_audit_and_sums_consistent(
     world, figures, monkeypatch, where
