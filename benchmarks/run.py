@@ -35,6 +35,8 @@ YEARS = range(2010, 2022)
 
 def _parent(args: argparse.Namespace) -> None:
     engines = ["sqlite"] + (["postgres"] if os.environ.get("DATABASE_URL") else [])
+    if args.engines:
+        engines = [e for e in engines if e in args.engines.split(",")]
     results = []
     runs = itertools.count(1)
     for engine in engines:
@@ -407,6 +409,9 @@ def main() -> None:
         "--values", default="1000000", help="sizes, comma-separated (peak memory compared)"
     )
     parser.add_argument("--formats", default="csv,json")
+    parser.add_argument(
+        "--engines", help="sqlite,postgres (default: both when DATABASE_URL is set, else sqlite)"
+    )
     parser.add_argument("--child", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
     parser.add_argument("--stage", choices=["prepare", "measure"], help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
