@@ -211,7 +211,9 @@ def _cells_per_commune() -> list[tuple[str, str]]:
 
 
 def _rows(count: int, communes, cells):  # type: ignore[no-untyped-def]
-    """One value per form: every "part ≤ whole" rule holds, as in a real, clean file."""
+    """One value per form: every rule comparing one part with its whole holds; the one
+    adding two parts (`party_le_heads`) fails once per body's form, so the import also
+    builds findings (`rule_findings`), as for a real file with a few errors."""
     produced = 0
     for year in YEARS:
         for number, commune in enumerate(communes):
