@@ -142,3 +142,26 @@ def test_an_organization_restricted_clerk_cannot_import_the_units_own_figures(wo
     assert not summary.applied
     assert [r.code for r in summary.rejections] == ["out_of_scope"]
     assert not DataValue.objects.filter(element__code="households").exists()
+
+
+def test_an_organization_restricted_clerk_imports_their_bodys_figures_and_no_other(
+    world, catalogue
+):
+    from danvan.datasets.exchange.parsers import RawRow
+    from danvan.datasets.exchange.pipeline import values_import
+    from danvan.datasets.models import DataValue
+
+    clerk = _restricted(world, "hnd.clerk", User.Role.DATA_CLERK, "hnd")
+    own = [RawRow(1, "members", "2021", "01101", "hnd", "40")]
+    other = [*own, RawRow(2, "members", "2021", "01101", "hlhpn", "50")]
+
+    refused = values_import(actor=clerk, rows=other, dry_run=False)
+    summary = values_import(actor=clerk, rows=own, dry_run=False)
+
+    assert [(r.line, r.code) for r in refused.rejections] == [(2, "out_of_scope")]
+    assert refused.rejections[0].reason == (
+        "Ngoài phạm vi: bạn không được nhập số liệu cho tổ chức này."
+    )
+    assert summary.applied and summary.new == 1
+    stored = DataValue.objects.get(element__code="members", unit=world.commune_one_a)
+    assert (stored.organization_type.code, stored.value) == ("hnd", 40)
