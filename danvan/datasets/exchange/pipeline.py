@@ -64,6 +64,8 @@ CHUNK_SIZE = 5000
 MAX_REPORTED = 1000  # rejected rows and rule findings kept for the preview
 RULE_UNITS = 200  # units whose figures the validation rules read at a time
 UNITS_HELD = 500  # units (with their bodies and scope) the checks keep looked up
+SQLITE_CACHE_KIB = 131072  # SQLite's page cache while a file is checked and merged
+SQLITE_SUMS_CACHE_KIB = 32768  # and while the sums take the file's changes
 DEFAULT_OPTIONS = frozenset({"", "default", "HllvX50cXC0"})  # DHIS2's default combo uid
 DEFAULT_VERSION = "vn-legacy"
 LOCKED = (Submission.Status.SUBMITTED, Submission.Status.APPROVED)
@@ -1202,6 +1204,11 @@ def _rule_figures(
                 yield unit_id, option_code, code, value
 
 
+def _sqlite_cache(kib: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA cache_size = -{int(kib)}")
+
+
 def _chunks(rows: Iterable[RawRow], size: int) -> Iterator[list[RawRow]]:
     iterator = iter(rows)
     while chunk := list(itertools.islice(iterator, size)):
@@ -1301,8 +1308,7 @@ def values_import(
     summary = ImportSummary(dry_run=dry_run)
     if connection.vendor == "sqlite":
         # A large import touches many index pages; SQLite's default 2 MB cache thrashes.
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size = -131072")
+        _sqlite_cache(SQLITE_CACHE_KIB)
     try:
         with transaction.atomic():
             ctx = _Context(actor, data_set_code, today, options)
@@ -1347,6 +1353,10 @@ def values_import(
                 raise _Rollback
             # The sums take the file's changes (deletes too) set-based from the same
             # staged rows; a sum that would turn negative refuses the whole file.
+            if connection.vendor == "sqlite":
+                # With the large cache this statement was the import's peak, and grew with
+                # the file (1 M → 3 M values: peak RSS ×1,16; with this cache ×1,01).
+                _sqlite_cache(SQLITE_SUMS_CACHE_KIB)
             sums_apply_staged(table=stage.TABLE)
             stage.drop()
             summary.applied = True
