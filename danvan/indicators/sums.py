@@ -75,21 +75,15 @@ WHERE {{value_where}}
 # deep: three hops), at the unit's own level and whole; and, for a unit that has
 # successors, every unit at the end of its chains (`geography_unitcarry`) with its
 # ancestors, at that unit's level, times the chain's weight.
-_TARGETS = """
-SELECT u.id AS unit_id, u.parent_id AS ancestor_id, u.level AS level,
-       1 AS weight, 0 AS estimated
-FROM geography_administrativeunit u WHERE u.parent_id IS NOT NULL {where}
-UNION ALL
-SELECT u.id, p.parent_id, u.level, 1, 0
-FROM geography_administrativeunit u JOIN geography_administrativeunit p ON p.id = u.parent_id
-WHERE p.parent_id IS NOT NULL {where}
-UNION ALL
-SELECT u.id, q.parent_id, u.level, 1, 0
-FROM geography_administrativeunit u JOIN geography_administrativeunit p ON p.id = u.parent_id
-JOIN geography_administrativeunit q ON q.id = p.parent_id
-WHERE q.parent_id IS NOT NULL {where}
-UNION ALL
-SELECT c.source_id, t.id, t.level, c.weight, CASE WHEN c.estimated THEN 1 ELSE 0 END
+#
+# Whole contributions are summed first per parent (`parents`), and those fewer rows then
+# go up the chain: each value is grouped once instead of once per ancestor (the sums of
+# a million imported values on SQLite: 2,2 s instead of 4,9 s; benchmarks/README.md). A
+# carried contribution is rounded on its own (`_rolled`), so it goes to its targets
+# value by value.
+_CARRIED = """
+SELECT c.source_id AS unit_id, t.id AS ancestor_id, t.level AS level,
+       c.weight AS weight, CASE WHEN c.estimated THEN 1 ELSE 0 END AS estimated
 FROM geography_unitcarry c JOIN geography_administrativeunit t ON t.id = c.target_id
 WHERE 1 = 1 {carry_where}
 UNION ALL
@@ -116,16 +110,54 @@ _COLUMNS = (
 # summed into the rows of every target of each unit: totals weighted (carried figures),
 # counts not; `estimated_count` counts the values that reached a row through an
 # estimated share.
+#
+# `d` is read twice and left inline: materialised, it was written out whole (2,7 million
+# rows at a tenth of the country) to be read again for the few carried units. The other
+# parts are read more than once and computed once.
 _ROLLED = """
-SELECT anc.ancestor_id AS unit_id, anc.level AS level, d.period_id AS period_id,
-       d.element_id AS element_id, d.opt AS option, {sums},
-       SUM(anc.estimated * d.entered_count) AS estimated_count
-FROM ({source}) d
-JOIN ({ancestors}) anc ON anc.unit_id = d.unit_id
-JOIN datasets_dataelement e ON e.id = d.element_id
-WHERE e.aggregation <> 'none'
-GROUP BY anc.ancestor_id, anc.level, d.period_id, d.element_id, d.opt
+WITH d AS NOT MATERIALIZED ({source}),
+carried_to AS MATERIALIZED ({ancestors}),
+parents AS MATERIALIZED (
+  SELECT u.parent_id AS unit_id, u.level AS level, d.period_id AS period_id,
+         d.element_id AS element_id, d.opt AS opt, {summed}
+  FROM d
+  JOIN geography_administrativeunit u ON u.id = d.unit_id
+  JOIN datasets_dataelement e ON e.id = d.element_id
+  WHERE e.aggregation <> 'none' AND u.parent_id IS NOT NULL
+  GROUP BY u.parent_id, u.level, d.period_id, d.element_id, d.opt
+),
+contributions AS (
+  SELECT g.unit_id AS unit_id, g.level AS level, g.period_id AS period_id,
+         g.element_id AS element_id, g.opt AS opt, {plain}, 0 AS estimated_count
+  FROM parents g
+  UNION ALL
+  SELECT p.parent_id, g.level, g.period_id, g.element_id, g.opt, {plain}, 0
+  FROM parents g JOIN geography_administrativeunit p ON p.id = g.unit_id
+  WHERE p.parent_id IS NOT NULL
+  UNION ALL
+  SELECT q.parent_id, g.level, g.period_id, g.element_id, g.opt, {plain}, 0
+  FROM parents g JOIN geography_administrativeunit p ON p.id = g.unit_id
+  JOIN geography_administrativeunit q ON q.id = p.parent_id
+  WHERE q.parent_id IS NOT NULL
+  UNION ALL
+  SELECT anc.ancestor_id, anc.level, d.period_id, d.element_id, d.opt, {carried},
+         anc.estimated * d.entered_count
+  FROM d
+  JOIN carried_to anc ON anc.unit_id = d.unit_id
+  JOIN datasets_dataelement e ON e.id = d.element_id
+  WHERE e.aggregation <> 'none'
+)
+{rows}
 """
+# One row per key (a statement that writes the sums needs it), or every contribution as
+# it is (a statement that groups them again itself: `_differences_sql`).
+_GROUPED = """SELECT unit_id, level, period_id, element_id, opt AS option, {totals},
+       SUM(estimated_count) AS estimated_count
+FROM contributions
+GROUP BY unit_id, level, period_id, element_id, opt"""
+_UNGROUPED = """SELECT unit_id, level, period_id, element_id, opt AS option, {columns},
+       estimated_count
+FROM contributions"""
 
 # Every column a sum row keeps, estimated_count included.
 _KEPT = (*_COLUMNS, "estimated_count")
@@ -139,27 +171,34 @@ ON CONFLICT (unit_id, level, period_id, element_id, option) DO UPDATE SET {updat
 """
 
 
-def _rolled(source: str, unit_ids: Sequence[int] | None) -> tuple[str, list[int]]:
-    where, carry_where, unit_params = "", "", list[int]()
+def _rolled(
+    source: str, unit_ids: Sequence[int] | None, *, grouped: bool = True
+) -> tuple[str, list[int]]:
+    carry_where, unit_params = "", list[int]()
     if unit_ids is not None:
-        marks = ", ".join(["%s"] * len(unit_ids))
-        where, carry_where = f"AND u.id IN ({marks})", f"AND c.source_id IN ({marks})"
-        unit_params = [*unit_ids] * 6
+        carry_where = f"AND c.source_id IN ({', '.join(['%s'] * len(unit_ids))})"
+        unit_params = [*unit_ids] * 3
     # Each carried contribution rounded to the four decimals a sum keeps, once: a sum
     # is then exactly the total of its contributions, whichever way it was reached (a
     # rebuild, or saves by difference, each of which sends a figure's new and old
     # contributions as two rows). Rounding only the stored sum, 1,5 × 0,3333 = 0,49995
     # was kept as 0,5000 against a rebuild of 0,49995, and reported as out of step.
-    sums = [
-        f"SUM(ROUND(d.{name} * anc.weight, {DIGITS})) AS {name}"
-        if name.endswith("_total")
-        else f"SUM(d.{name}) AS {name}"
+    # Whole contributions need no rounding: a figure has four decimals at most.
+    carried = ", ".join(
+        f"ROUND(d.{name} * anc.weight, {DIGITS})" if name.endswith("_total") else f"d.{name}"
         for name in _COLUMNS
-    ]
+    )
     sql = _ROLLED.format(
-        sums=", ".join(sums),
         source=source,
-        ancestors=_TARGETS.format(where=where, carry_where=carry_where),
+        summed=", ".join(f"SUM(d.{name}) AS {name}" for name in _COLUMNS),
+        plain=", ".join(f"g.{name}" for name in _COLUMNS),
+        carried=carried,
+        ancestors=_CARRIED.format(carry_where=carry_where),
+        rows=(
+            _GROUPED.format(totals=", ".join(f"SUM({name}) AS {name}" for name in _COLUMNS))
+            if grouped
+            else _UNGROUPED.format(columns=", ".join(_COLUMNS))
+        ),
     )
     return sql, unit_params
 
@@ -244,7 +283,7 @@ def sums_rebuild() -> int:
     the roll-up itself: dead index entries under every upsert, a foreign-key check per
     row at commit.)"""
     sql, arguments = _differences_sql()
-    delta = ", ".join(f"rebuilt_{name} - kept_{name}" for name in _KEPT)
+    delta = ", ".join(f"delta_{name}" for name in _KEPT)
     updates = ", ".join(
         f"{name} = indicators_elementsum.{name} + excluded.{name}" for name in _KEPT
     )
@@ -488,9 +527,19 @@ def sums_differences() -> list[Difference]:
     into Python took 193 s and 2,4 GB at a tenth of the country.) Totals are compared at
     the four decimals they are stored with: SQLite keeps them as floating point."""
     sql, arguments = _differences_sql()
+    sides = ", ".join(
+        f"COALESCE(k.{name}, 0) AS kept_{name}, COALESCE(k.{name}, 0) + d.delta_{name}"
+        for name in _KEPT
+    )
+    joined = " AND ".join(f"k.{column} = d.{column}" for column in _KEY.split(", "))
     with connection.cursor() as cursor:
         _national(cursor)
-        cursor.execute(f"{sql} ORDER BY {_KEY}", arguments)
+        cursor.execute(
+            f"SELECT {', '.join(f'd.{column}' for column in _KEY.split(', '))}, {sides} "
+            f"FROM ({sql}) d LEFT JOIN indicators_elementsum k ON {joined} "
+            f"ORDER BY {', '.join(f'd.{column}' for column in _KEY.split(', '))}",
+            arguments,
+        )
         rows = cursor.fetchall()
     return [Difference(tuple(row[:5]), _figures(row[5::2]), _figures(row[6::2])) for row in rows]
 
@@ -499,24 +548,23 @@ _KEY = "unit_id, level, period_id, element_id, option"
 
 
 def _differences_sql() -> tuple[str, list[Any]]:
-    """Rows whose kept sums differ from the roll-up of every value: the key, then
-    `kept_<column>` and `rebuilt_<column>` for each column."""
+    """Keys whose kept sums differ from the roll-up of every value: the key, then
+    `delta_<column>` (rebuilt − kept) for each column.
+
+    One signed sum per column (kept rows negated, the roll-up as it is), grouped once:
+    the roll-up is not grouped by key on its own first, and kept and rebuilt are not
+    summed apart (measured at a tenth of the country: 19,9 s before, benchmarks/README.md
+    has the figure after)."""
     source, params = _values_source((1, 1, 1))
-    rolled, unit_params = _rolled(source, None)
-    columns = ", ".join(_KEPT)
-    sides = ", ".join(
-        f"SUM(CASE WHEN k = 1 THEN {name} ELSE 0 END) AS kept_{name}, "
-        f"SUM(CASE WHEN k = 0 THEN {name} ELSE 0 END) AS rebuilt_{name}"
-        for name in _KEPT
-    )
-    differ = " OR ".join(
-        f"ROUND(SUM(CASE WHEN k = 1 THEN {name} ELSE -{name} END), {DIGITS}) <> 0" for name in _KEPT
-    )
+    rolled, unit_params = _rolled(source, None, grouped=False)
+    negated = ", ".join(f"-{name} AS {name}" for name in _KEPT)
+    deltas = ", ".join(f"SUM({name}) AS delta_{name}" for name in _KEPT)
+    differ = " OR ".join(f"ROUND(SUM({name}), {DIGITS}) <> 0" for name in _KEPT)
     sql = f"""
-    SELECT {_KEY}, {sides} FROM (
-      SELECT 1 AS k, {_KEY}, {columns} FROM indicators_elementsum
+    SELECT {_KEY}, {deltas} FROM (
+      SELECT {_KEY}, {negated} FROM indicators_elementsum
       UNION ALL
-      SELECT 0 AS k, {_KEY}, {columns} FROM ({rolled}) rolled
+      SELECT {_KEY}, {", ".join(_KEPT)} FROM ({rolled}) rolled
     ) both_sides
     GROUP BY {_KEY} HAVING {differ}
     """
