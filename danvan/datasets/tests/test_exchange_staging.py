@@ -30,6 +30,28 @@ def _sums():  # type: ignore[no-untyped-def]
     )  # fmt: skip
 
 
+def test_every_checked_row_is_staged_whatever_the_rows_per_statement(world, figures, monkeypatch):
+    """SQLite stages several rows to a statement: five rows two at a time are three
+    statements, the last with one row; none may be left behind."""
+    from danvan.datasets.exchange import pipeline
+    from danvan.datasets.models import DataValue
+    from danvan.indicators.sums import sums_differences
+
+    monkeypatch.setattr(pipeline._Stage, "ROWS_PER_INSERT", 2)
+    years = ("2017", "2018", "2019", "2020", "2021")
+    summary = import_bytes(
+        world.district_clerk, _csv(*(f"members_new,{year},01101,hnd,{year[-1]}," for year in years))
+    )
+
+    assert summary.applied, summary.rejections
+    assert summary.new == 5
+    written = DataValue.objects.filter(element__code="members_new", unit=world.commune_one_a)
+    assert sorted(written.values_list("period_id", "value")) == [
+        (year, Decimal(year[-1])) for year in years
+    ]
+    assert sums_differences() == []
+
+
 def test_an_import_writes_values_audit_and_sums_from_the_same_rows(world, figures):
     from danvan.datasets.models import DataValue, DataValueAudit
     from danvan.indicators.sums import sums_differences
