@@ -184,10 +184,10 @@ class DataValue(models.Model):
         DERIVED = "derived", _("Derived from registries")
 
     element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="values")
-    # No index of their own either (the organization type, the user who stored it): every
-    # read names the unit or the element first, and an index costs every write (an
-    # import's value insert; benchmarks/README.md). Deleting a type or a user, which
-    # `PROTECT` refuses anyway while a value names it, scans the table instead.
+    # Neither this nor `stored_by` has an index of its own: every read names the unit or
+    # the element first, and an index costs every write (an import's value insert;
+    # benchmarks/README.md). Deleting a type or a user, which `PROTECT` refuses anyway
+    # while a value names it, scans the table instead.
     organization_type = models.ForeignKey(
         OrganizationType,
         on_delete=models.PROTECT,
