@@ -232,7 +232,11 @@ def _save_meanwhile(world, kind: str) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(
     ("kind", "row"),
-    [("changed", "members,2021,01101,hnd,130,"), ("created", "members_new,2021,01101,hnd,7,")],
+    [
+        ("changed", "members,2021,01101,hnd,130,"),
+        ("created", "members_new,2021,01101,hnd,7,"),
+        ("changed", "members,2021,01101,hnd,,true"),  # the file deletes what was changed
+    ],
 )
 def test_a_figure_written_while_the_file_is_imported_refuses_it(
     world, figures, monkeypatch, kind, row
@@ -248,7 +252,8 @@ def test_a_figure_written_while_the_file_is_imported_refuses_it(
     monkeypatch.setattr(pipeline._Stage, "merge", with_a_concurrent_save)
     before = snapshot()
 
-    summary = import_bytes(world.district_clerk, _csv(row))
+    header = HEADER.replace("comment", "deleted") if row.endswith("true") else HEADER
+    summary = import_bytes(world.district_clerk, f"{header}{row}\n".encode())
 
     assert summary.file_error_code == "conflict"
     assert not summary.applied
