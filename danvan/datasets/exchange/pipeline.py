@@ -819,13 +819,14 @@ class _Stage:
         """Write the staged changes: values, then audit rows, from the same rows.
 
         A value that another write created, changed or deleted since the chunk read it
-        is not overwritten (the revision read must still be the stored one): the counts
-        come short and the whole import is refused as a conflict."""
+        is not overwritten (the revision read must still be the stored one): the insert
+        breaks the unique constraint or the counts come short, and the whole import is
+        refused as a conflict. Set-based, three statements: new figures inserted, changed
+        ones updated by id and revision, deleted ones deleted by id and revision."""
         qn = connection.ops.quote_name
         value_table = qn(DataValue._meta.db_table)
         audit_table = qn(DataValueAudit._meta.db_table)
         source = DataValue.Source.IMPORTED
-        distinct = "IS DISTINCT FROM"
         written = 0
         with connection.cursor() as cursor:
             if self.postgres:
@@ -833,44 +834,38 @@ class _Stage:
                 # A temporary table has no statistics until asked: the merge and the sums
                 # join it, and are planned from them.
                 cursor.execute(f"ANALYZE {self.TABLE}")
-            inserted = (
+            # New figures: a plain insert. One that another write created meanwhile
+            # breaks the unique constraint (IntegrityError: the import is refused as a
+            # conflict); an upsert's speculative insertion made every new row dearer
+            # (PostgreSQL, 1 M values: see benchmarks/README.md).
+            cursor.execute(
                 f"INSERT INTO {value_table} (element_id, organization_type_id, unit_id, "
                 "period_id, value, comment, source, revision, stored_by_id, created_at, "
                 "updated_at) "
                 "SELECT element_id, organization_type_id, unit_id, period_id, "
-                f"{self._cast('value')}, comment, %s, old_revision + 1, %s, %s, %s "
-                f"FROM {self.TABLE} "
+                f"{self._cast('value')}, comment, %s, 1, %s, %s, %s "
+                f"FROM {self.TABLE} WHERE action = 'n'",
+                [source, self.actor_id, self.now, self.now],
             )
-            arguments: list[Any] = [source, self.actor_id, self.now, self.now]
-            # New figures: a plain insert. One that another write created meanwhile
-            # breaks the unique constraint (IntegrityError: the import is refused as a
-            # conflict); the upsert's speculative insertion made every new row dearer
-            # (PostgreSQL, 1 M values: see benchmarks/README.md).
-            cursor.execute(f"{inserted} WHERE action = 'n'", arguments)
             written += cursor.rowcount
-            # Changed figures: only where the stored revision is still the one read.
-            for has_option in (True, False):
-                columns = ["element_id", "organization_type_id", "unit_id", "period_id"]
-                if not has_option:
-                    columns.remove("organization_type_id")
-                null = "IS NOT NULL" if has_option else "IS NULL"
-                cursor.execute(
-                    f"{inserted} WHERE action = 'u' AND organization_type_id {null} "
-                    f"ON CONFLICT ({', '.join(columns)}) WHERE organization_type_id {null} "
-                    "DO UPDATE SET value = excluded.value, comment = excluded.comment, "
-                    "source = excluded.source, stored_by_id = excluded.stored_by_id, "
-                    "revision = excluded.revision, updated_at = excluded.updated_at "
-                    f"WHERE {value_table}.revision = excluded.revision - 1 "
-                    f"AND ({value_table}.value {distinct} excluded.value "
-                    f"OR {value_table}.comment {distinct} excluded.comment)",
-                    arguments,
-                )
-                written += cursor.rowcount
-            # Deleted figures: likewise only as read (a figure changed meanwhile stays).
+            # Changed figures: only where the stored row is still the one read (by its
+            # id and revision). An upsert here would bring back a figure that another
+            # write deleted meanwhile; this leaves it deleted, and the count short.
             cursor.execute(
-                f"DELETE FROM {value_table} WHERE id IN (SELECT s.value_id FROM {self.TABLE} s "
-                f"JOIN {value_table} v ON v.id = s.value_id AND v.revision = s.old_revision "
-                "WHERE s.action = 'd')"
+                f"UPDATE {value_table} AS v SET value = {self._cast('s.value')}, "
+                "comment = s.comment, source = %s, stored_by_id = %s, "
+                "revision = s.old_revision + 1, updated_at = %s "
+                f"FROM {self.TABLE} s "
+                "WHERE s.action = 'u' AND v.id = s.value_id AND v.revision = s.old_revision",
+                [source, self.actor_id, self.now],
+            )
+            written += cursor.rowcount
+            # Deleted figures: likewise. The revision is compared on the row deleted itself,
+            # so that PostgreSQL checks it again on a row another write changed meanwhile
+            # (compared on a second reading of the table, the change was deleted).
+            cursor.execute(
+                f"DELETE FROM {value_table} WHERE (id, revision) IN "
+                f"(SELECT value_id, old_revision FROM {self.TABLE} WHERE action = 'd')"
             )
             deleted = cursor.rowcount
             if written != self.counts["n"] + self.counts["u"] or deleted != self.counts["d"]:

@@ -209,8 +209,8 @@ def test_a_preview_writes_nothing_and_a_second_import_starts_a_fresh_stage(world
 
 
 def _save_meanwhile(world, kind: str) -> None:  # type: ignore[no-untyped-def]
-    """Another save, between the chunk's read and the merge: it changes a stored figure,
-    or creates the one the file brings as new."""
+    """Another write, between the chunk's read and the merge: it changes or deletes a
+    stored figure, or creates the one the file brings as new."""
     from django.db.models import F
 
     from danvan.datasets.models import DataElement, DataValue
@@ -220,6 +220,8 @@ def _save_meanwhile(world, kind: str) -> None:  # type: ignore[no-untyped-def]
         DataValue.objects.filter(element__code="members").update(
             value=125, revision=F("revision") + 1
         )
+    elif kind == "deleted":
+        DataValue.objects.filter(element__code="members").delete()
     else:
         DataValue.objects.create(
             element=DataElement.objects.get(code="members_new"),
@@ -236,6 +238,7 @@ def _save_meanwhile(world, kind: str) -> None:  # type: ignore[no-untyped-def]
         ("changed", "members,2021,01101,hnd,130,"),
         ("created", "members_new,2021,01101,hnd,7,"),
         ("changed", "members,2021,01101,hnd,,true"),  # the file deletes what was changed
+        ("deleted", "members,2021,01101,hnd,130,"),  # the file changes what was deleted
     ],
 )
 def test_a_figure_written_while_the_file_is_imported_refuses_it(
