@@ -96,6 +96,20 @@ def test_bad_input_is_refused_with_a_clear_message(commune_form, world, raw, mes
     assert not DataValueAudit.objects.exists()
 
 
+def test_a_decimal_figure_has_at_most_four_decimals(commune_form, world):
+    from danvan.datasets.models import DataElement
+
+    DataElement.objects.filter(code="members").update(value_type=DataElement.ValueType.DECIMAL)
+
+    with pytest.raises(ValidationError) as error:
+        save(commune_form, world.district_clerk, "members", "0,00005")
+    assert "bốn chữ số thập phân" in " ".join(error.value.messages)
+    assert not DataValue.objects.exists()
+
+    result = save(commune_form, world.district_clerk, "members", "1,23450")  # a fifth zero
+    assert result.value.value == Decimal("1.2345")
+
+
 def test_money_and_decimals(commune_form, world):
     result = save(commune_form, world.district_clerk, "operating_funds", "2.800.000")
 
