@@ -709,10 +709,10 @@ class _Stage:
     """The import's staging table: every checked figure of the file, once.
 
     Rows are checked in Python chunk by chunk and appended here (COPY on PostgreSQL,
-    `executemany` on SQLite); nothing reaches the value and audit tables until the whole
-    file is read and no row was rejected. Then one set-based merge writes the values
-    (`INSERT … ON CONFLICT … DO UPDATE … WHERE … IS DISTINCT FROM`), one `INSERT … SELECT`
-    their audit rows, and one statement the sums, all from these rows. Its primary key is
+    multi-row inserts on SQLite); nothing reaches the value and audit tables until the
+    whole file is read and no row was rejected. Then a set-based merge writes the values
+    (`merge`: an insert, an update and a delete, each checked against what was read), one
+    `INSERT … SELECT` their audit rows, and one statement the sums, all from these rows. Its primary key is
     the duplicate index: it lives in the database, not in the process, so memory does not
     grow with the file.
     """
