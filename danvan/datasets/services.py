@@ -34,11 +34,16 @@ from danvan.datasets.validation import (
     outlier_check,
     submission_problems,
 )
-from danvan.indicators.sums import Change, Form, sums_apply_changes, sums_apply_transition
+from danvan.indicators.sums import (
+    PLACES,
+    Change,
+    Form,
+    sums_apply_changes,
+    sums_apply_transition,
+)
 from danvan.lib.numbers import NumberFormatError, format_vn_number, parse_vn_number
 
 MAX_VALUE = Decimal("1e15")
-_PLACES = Decimal("0.0001")  # the decimals a figure is stored with (`DataValue.value`)
 
 
 class SubmissionRefused(ValidationError):
@@ -114,9 +119,10 @@ def value_parse(element: DataElement, raw: str) -> Decimal:
         raise ValidationError(_("This figure is a whole number: no decimals."))
     if abs(value) >= MAX_VALUE:
         raise ValidationError(_("This number is too large."))
-    if value != value.quantize(_PLACES):
-        # Stored with four decimals: PostgreSQL would round a fifth away, SQLite keep it,
-        # and the sums differ between them. Refused, not rounded silently.
+    if value != value.quantize(PLACES):
+        # Stored with four decimals, as the sums keep them (`PLACES`): PostgreSQL would
+        # round a fifth away, SQLite keep it, and the sums differ between them. Refused,
+        # not rounded silently.
         raise ValidationError(_("At most four decimal places."))
     return value
 

@@ -183,7 +183,8 @@ def _rolled(
     # rebuild, or saves by difference, each of which sends a figure's new and old
     # contributions as two rows). Rounding only the stored sum, 1,5 × 0,3333 = 0,49995
     # was kept as 0,5000 against a rebuild of 0,49995, and reported as out of step.
-    # Whole contributions need no rounding: a figure has four decimals at most.
+    # Whole contributions need no rounding: a figure has four decimals at most
+    # (`value_parse` refuses a fifth).
     carried = ", ".join(
         f"ROUND(d.{name} * anc.weight, {DIGITS})" if name.endswith("_total") else f"d.{name}"
         for name in _COLUMNS
@@ -531,13 +532,14 @@ def sums_differences() -> list[Difference]:
         f"COALESCE(k.{name}, 0) AS kept_{name}, COALESCE(k.{name}, 0) + d.delta_{name}"
         for name in _KEPT
     )
-    joined = " AND ".join(f"k.{column} = d.{column}" for column in _KEY.split(", "))
+    columns = _KEY.split(", ")
+    key = ", ".join(f"d.{column}" for column in columns)
+    joined = " AND ".join(f"k.{column} = d.{column}" for column in columns)
     with connection.cursor() as cursor:
         _national(cursor)
         cursor.execute(
-            f"SELECT {', '.join(f'd.{column}' for column in _KEY.split(', '))}, {sides} "
-            f"FROM ({sql}) d LEFT JOIN indicators_elementsum k ON {joined} "
-            f"ORDER BY {', '.join(f'd.{column}' for column in _KEY.split(', '))}",
+            f"SELECT {key}, {sides} FROM ({sql}) d "
+            f"LEFT JOIN indicators_elementsum k ON {joined} ORDER BY {key}",
             arguments,
         )
         rows = cursor.fetchall()
@@ -553,8 +555,8 @@ def _differences_sql() -> tuple[str, list[Any]]:
 
     One signed sum per column (kept rows negated, the roll-up as it is), grouped once:
     the roll-up is not grouped by key on its own first, and kept and rebuilt are not
-    summed apart (measured at a tenth of the country: 19,9 s before, benchmarks/README.md
-    has the figure after)."""
+    summed apart (this statement at a tenth of the country: 19,9 s before, 16,7 s;
+    benchmarks/README.md)."""
     source, params = _values_source((1, 1, 1))
     rolled, unit_params = _rolled(source, None, grouped=False)
     negated = ", ".join(f"-{name} AS {name}" for name in _KEPT)

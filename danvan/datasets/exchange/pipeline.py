@@ -712,9 +712,9 @@ class _Stage:
     multi-row inserts on SQLite); nothing reaches the value and audit tables until the
     whole file is read and no row was rejected. Then a set-based merge writes the values
     (`merge`: an insert, an update and a delete, each checked against what was read), one
-    `INSERT … SELECT` their audit rows, and one statement the sums, all from these rows. Its primary key is
-    the duplicate index: it lives in the database, not in the process, so memory does not
-    grow with the file.
+    `INSERT … SELECT` their audit rows, and one statement the sums, all from these rows.
+    Its primary key is the duplicate index: it lives in the database, not in the process,
+    so memory does not grow with the file.
     """
 
     TABLE = "danvan_import_stage"
