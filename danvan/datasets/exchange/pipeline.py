@@ -54,7 +54,8 @@ from danvan.datasets.queries import ValueLookup, period_get, validity_problem
 from danvan.datasets.services import value_parse
 from danvan.datasets.validation import outlier_from_history, rules_check, rules_for
 from danvan.geography.models import AdministrativeUnit, HierarchyVersion
-from danvan.indicators.sums import NegativeSumError, sums_apply_staged
+from danvan.indicators.sums import PLACES, NegativeSumError, sums_apply_staged
+from danvan.lib.collector import collector_relaxed
 from danvan.lib.dhis2_periods import Dhis2PeriodError, dhis2_period_parse
 from danvan.lib.expressions import expression_parse
 from danvan.lib.numbers import format_vn_number
@@ -275,6 +276,8 @@ class _Context:
         self.touched_extra: set[tuple[int, str, int, int | None]] = set()
         # Whether a unit or body existed for a form's period: once per form, not per row.
         self.validity: dict[tuple[int, str, int, int], str | None] = {}
+        # Each figure's text as `value_parse` read it, by element (`_check`).
+        self.parsed: dict[tuple[int, str], Decimal] = {}
         self.hasher = hashlib.sha256()
 
     def data_set_restrict(self, code: str) -> None:
@@ -694,11 +697,19 @@ def _check(ctx: _Context, row: RawRow, summary: ImportSummary) -> _Checked | Non
         return None
     value: Decimal | None = None
     if not deleting:
-        try:
-            value = value_parse(element, row.value)
-        except ValidationError as error:
-            summary.reject(row, "invalid_value", " ".join(error.messages))
-            return None
+        # Figures repeat (small counts, the same rate in many forms): each text is parsed
+        # once per element (Decimal is immutable, so the one object is shared).
+        parsed_key = (element.id, row.value)
+        value = ctx.parsed.get(parsed_key)
+        if value is None:
+            try:
+                value = value_parse(element, row.value)
+            except ValidationError as error:
+                summary.reject(row, "invalid_value", " ".join(error.messages))
+                return None
+            if len(ctx.parsed) >= 20_000:  # bounded, as the other look-ups
+                ctx.parsed.clear()
+            ctx.parsed[parsed_key] = value
     return _Checked(
         row, element, unit, period, option, organization, forms, value, comment,
         ctx.key(element, option, unit.id, period),
@@ -1204,7 +1215,6 @@ def _rules_evaluate(
 
 
 _SQLITE_DECIMAL = decimal.Context(prec=15)  # as Django's SQLite backend reads decimals
-_PLACES = Decimal("0.0001")
 
 
 def _rule_figures(
@@ -1225,12 +1235,19 @@ def _rule_figures(
         f"WHERE dv.period_id = %s AND dv.unit_id IN ({', '.join(['%s'] * len(unit_ids))}) "
         f"AND e.code IN ({', '.join(['%s'] * len(codes))})"
     )
+    # SQLite hands back floats (and ints): each distinct one converted once per call.
+    converted: dict[float, Decimal] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, [period_id, *unit_ids, *sorted(codes)])
         while rows := cursor.fetchmany(CHUNK_SIZE):
             for unit_id, option_code, code, value in rows:
                 if sqlite:
-                    value = _SQLITE_DECIMAL.create_decimal_from_float(value).quantize(_PLACES)
+                    number = converted.get(value)
+                    if number is None:
+                        number = converted[value] = _SQLITE_DECIMAL.create_decimal_from_float(
+                            value
+                        ).quantize(PLACES)
+                    value = number
                 yield unit_id, option_code, code, value
 
 
@@ -1315,6 +1332,7 @@ def _negative_sum_message(error: NegativeSumError) -> str:
     }
 
 
+@collector_relaxed()  # millions of short-lived rows: see lib/collector.py
 def values_import(
     *,
     actor: User,

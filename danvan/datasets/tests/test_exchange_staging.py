@@ -299,3 +299,22 @@ def test_units_looked_up_are_bounded_and_checked_again_after(world, figures, mon
         ("01101", Decimal(7)),
         ("01102", Decimal(8)),
     ]
+
+
+def test_a_figure_text_read_once_is_still_checked_for_each_element(world, figures):
+    """Each figure's text is parsed once and reused (`_Context.parsed`), by element: 1.5
+    is a decimal member count here, and still not a whole count of members."""
+    from danvan.datasets.models import DataElement
+
+    DataElement.objects.filter(code="members_new").update(value_type="decimal")
+    summary = import_bytes(
+        world.district_clerk,
+        _csv("members_new,2021,01101,hnd,1.5,", "members,2021,01101,hnd,1.5,"),
+        dry_run=True,
+    )
+
+    assert [(r.line, r.code) for r in summary.rejections] == [(3, "invalid_value")]
+    assert summary.rejections[0].reason in (
+        "This figure is a whole number: no decimals.",
+        "Chỉ số này là số nguyên, không có phần thập phân.",
+    )
