@@ -81,6 +81,11 @@ def expression_label(text: str, names: Mapping[str, str]) -> str:
     return "".join(out).strip()
 
 
+@cache
+def _codes(left: str, right: str) -> frozenset[str]:
+    return frozenset(r.code for r in (*_parsed(left).refs, *_parsed(right).refs))
+
+
 def rules_for(data_set: DataSet) -> list[ValidationRule]:
     return list(data_set.rules.filter(is_active=True).order_by("code"))
 
@@ -98,7 +103,7 @@ def rules_check(rules: Iterable[ValidationRule], lookup: ValueLookup) -> list[Vi
         if left is None or right is None:
             continue
         if not _OPERATORS[rule.operator](left, right):
-            codes = frozenset(r.code for r in (*left_expr.refs, *right_expr.refs))
+            codes = _codes(rule.left, rule.right)
             violations.append(
                 Violation(
                     rule.code,

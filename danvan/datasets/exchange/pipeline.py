@@ -1185,22 +1185,28 @@ def _rules_evaluate(
     summary: ImportSummary,
 ) -> None:
     batch = sorted(units)
-    codes = dict(AdministrativeUnit.objects.filter(pk__in=batch).values_list("pk", "code"))
-    forms: dict[tuple[int, str | None], list[tuple[str, str | None, Decimal]]] = {}
+    codes: dict[int, str] | None = None  # unit codes, read for the first finding kept
+    forms: dict[tuple[int, str | None], dict[tuple[str, str | None], Decimal]] = {}
+    by_option = data_set.reported_by_organizations
     for unit_id, option_code, code, value in _rule_figures(period_id, batch, named):
-        key = (unit_id, option_code if data_set.reported_by_organizations else None)
-        forms.setdefault(key, []).append((code, option_code, value))
-    for (unit_id, option), values in sorted(
+        forms.setdefault((unit_id, option_code if by_option else None), {})[
+            (code, option_code)
+        ] = value
+    for (unit_id, option), figures in sorted(
         forms.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")
     ):
         if option not in units[unit_id]:
             continue
-        for violation in rules_check(rules, ValueLookup(values, option)):
+        for violation in rules_check(rules, ValueLookup.of_figures(figures, option)):
             if violation.is_error:
                 summary.rule_errors += 1
             else:
                 summary.rule_warnings += 1
             if len(summary.findings) < MAX_REPORTED:
+                if codes is None:
+                    codes = dict(
+                        AdministrativeUnit.objects.filter(pk__in=batch).values_list("pk", "code")
+                    )
                 summary.findings.append(
                     Finding(
                         violation.severity,
