@@ -9,8 +9,8 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from decimal import Decimal, DivisionByZero, InvalidOperation
+from functools import cached_property
 
 from lark import Lark, Token, Transformer, Tree, UnexpectedInput
 
