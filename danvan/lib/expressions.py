@@ -110,7 +110,8 @@ class Expression:
         return {"text": self.text, "tree": self.tree}
 
 
-_Evaluator = Callable[[Callable[[Ref], Decimal | None]], Decimal | None]
+_Lookup = Callable[[Ref], Decimal | None]
+_Evaluator = Callable[[_Lookup], Decimal | None]
 
 
 def _compile(node: Node) -> _Evaluator:
@@ -124,7 +125,7 @@ def _compile(node: Node) -> _Evaluator:
     if kind == "neg":
         inner = _compile(node[1])
 
-        def negated(lookup: Callable[[Ref], Decimal | None]) -> Decimal | None:
+        def negated(lookup: _Lookup) -> Decimal | None:
             value = inner(lookup)
             return None if value is None else -value
 
@@ -132,7 +133,7 @@ def _compile(node: Node) -> _Evaluator:
     left, right = _compile(node[1]), _compile(node[2])
     combine = _COMBINE[kind]
 
-    def combined(lookup: Callable[[Ref], Decimal | None]) -> Decimal | None:
+    def combined(lookup: _Lookup) -> Decimal | None:
         a = left(lookup)
         if a is None:
             return None

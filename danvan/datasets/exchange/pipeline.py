@@ -1189,9 +1189,8 @@ def _rules_evaluate(
     forms: dict[tuple[int, str | None], dict[tuple[str, str | None], Decimal]] = {}
     by_option = data_set.reported_by_organizations
     for unit_id, option_code, code, value in _rule_figures(period_id, batch, named):
-        forms.setdefault((unit_id, option_code if by_option else None), {})[(code, option_code)] = (
-            value
-        )
+        key = (unit_id, option_code if by_option else None)
+        forms.setdefault(key, {})[(code, option_code)] = value
     for (unit_id, option), figures in sorted(
         forms.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")
     ):
